@@ -1,0 +1,5 @@
+import sys
+
+from stationary.cli import main
+
+sys.exit(main())
