@@ -1,0 +1,77 @@
+"""Named architectures, each with its source. ``preset(name)`` returns a frozen :class:`Arch`.
+
+>>> sorted(PRESETS)[:2]
+['eyeriss', 'timeloop-eyeriss-like']
+>>> preset("timeloop-eyeriss-like").pes
+168
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from stationary.arch.energy_tables import ISCA2016_NORMALIZED as NORM
+from stationary.arch.spec import Arch, ComputeUnit, MemoryLevel, StorageKind, Unit
+from stationary.core import StationaryError, Tensor
+
+W, I, O = Tensor.WEIGHT, Tensor.IFMAP, Tensor.PSUM
+ALL = frozenset({W, I, O})
+
+
+def eyeriss() -> Arch:
+    """The Eyeriss chip (Chen et al., ISSCC 2016 / JSSC 2017): 168 PEs in 12 x 14, per-PE scratchpads of 224 filter,
+    12 ifmap and 24 psum words, a 108 kB global buffer (100 kB ifmaps and psums, 8 kB filters), 16-bit words, 200 MHz.
+    Energies: the ISCA 2016 normalized table (DRAM 200, buffer 6, array 2, RF 1, MAC 1)."""
+    return Arch(
+        name="eyeriss",
+        levels=(
+            MemoryLevel("DRAM", StorageKind.DRAM, ALL, read_energy=NORM["DRAM"], write_energy=NORM["DRAM"]),
+            MemoryLevel("GLB", StorageKind.BUFFER, ALL, size_words=108 * 1024 // 2,
+                        partitions=((frozenset({W}), 8 * 1024 // 2), (frozenset({I, O}), 100 * 1024 // 2)),
+                        read_energy=NORM["buffer"], write_energy=NORM["buffer"]),
+            MemoryLevel("RF", StorageKind.RF, ALL, size_words=260,
+                        partitions=((frozenset({W}), 224), (frozenset({I}), 12), (frozenset({O}), 24)),
+                        fanout_x=14, fanout_y=12, read_energy=NORM["RF"], write_energy=NORM["RF"],
+                        network_energy=NORM["array"]),
+        ),
+        mac=ComputeUnit(mac_energy=NORM["MAC"]),
+        unit=Unit.MAC, word_bits=16, clock_mhz=200.0,
+        source="Chen et al., Eyeriss, ISSCC 2016 / JSSC 2017; energies ISCA 2016 Table IV (normalized)",
+    )
+
+
+def timeloop_eyeriss_like() -> Arch:
+    """The Eyeriss-like design of the public Timeloop/Accelergy exercises, as measured with Timeloop v3.0.3 and
+    Accelergy's 45 nm tables (level names kept: DRAM, shared_glb, DummyBuffer, ifmap_spad, weights_spad, psum_spad).
+    Weights bypass the global buffer; DummyBuffer holds nothing and places the 14-wide spatial loop."""
+    return Arch(
+        name="timeloop-eyeriss-like",
+        levels=(
+            MemoryLevel("DRAM", StorageKind.DRAM, ALL, read_energy=128.0, write_energy=128.0),
+            MemoryLevel("shared_glb", StorageKind.BUFFER, frozenset({I, O}), size_words=65536,
+                        read_energy={I: 18.67, O: 18.70}, write_energy={I: 18.67, O: 18.70}),
+            MemoryLevel("DummyBuffer", StorageKind.DUMMY, frozenset(), fanout_x=14),
+            MemoryLevel("ifmap_spad", StorageKind.RF, frozenset({I}), size_words=12, fanout_y=12,
+                        read_energy=0.24, write_energy=0.24),
+            MemoryLevel("weights_spad", StorageKind.RF, frozenset({W}), size_words=192,
+                        read_energy=1.59, write_energy=1.59),
+            MemoryLevel("psum_spad", StorageKind.RF, frozenset({O}), size_words=16,
+                        read_energy=0.25, write_energy=0.25),
+        ),
+        mac=ComputeUnit(mac_energy=2.20),
+        unit=Unit.PJ, word_bits=16, clock_mhz=200.0,
+        source="Timeloop v3.0.3 + Accelergy 45 nm, Eyeriss-like exercise design (see docs/timeloop.md)",
+    )
+
+
+PRESETS: dict[str, Callable[[], Arch]] = {
+    "eyeriss": eyeriss,
+    "timeloop-eyeriss-like": timeloop_eyeriss_like,
+}
+
+
+def preset(name: str) -> Arch:
+    try:
+        return PRESETS[str(name).strip().lower()]()
+    except KeyError:
+        raise StationaryError(f"unknown architecture preset (presets: {', '.join(sorted(PRESETS))})",
+                              field="arch", value=name) from None

@@ -1,0 +1,7 @@
+"""Mappings: per-level temporal and spatial loops, bypass; legality; dataflows as constraints."""
+from stationary.mapping.mapping import Axis, LevelMapping, Loop, Mapping
+
+__all__ = ["Axis", "Loop", "LevelMapping", "Mapping"]
+from stationary.mapping.legality import check, kept  # noqa: E402
+
+__all__ += ["check", "kept"]
