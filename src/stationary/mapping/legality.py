@@ -3,6 +3,7 @@
 >>> from stationary.arch import preset
 >>> from stationary.workload import conv
 >>> from stationary.core import Dim
+>>> from stationary.mapping import LevelMapping, Loop, Mapping
 >>> arch, layer = preset("eyeriss"), conv("c", 2, 1, 3, 3)
 >>> bad = Mapping((LevelMapping(temporal=(Loop(Dim.M, 2),)), LevelMapping(), LevelMapping()))
 >>> check(layer, arch, bad)
