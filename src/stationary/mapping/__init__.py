@@ -5,3 +5,6 @@ __all__ = ["Axis", "Loop", "LevelMapping", "Mapping"]
 from stationary.mapping.legality import check, kept  # noqa: E402
 
 __all__ += ["check", "kept"]
+from stationary.mapping.dataflows import Constraints, Dataflow  # noqa: E402
+
+__all__ += ["Constraints", "Dataflow"]

@@ -1,5 +1,9 @@
 """The analytical model: access counts, energy, latency."""
 from stationary.model.analysis import analyze
 from stationary.model.counts import AccessCounts, LevelCounts, NetworkCounts
+from stationary.model.energy import Energy, EnergyEntry, energy
+from stationary.model.evaluate import LayerResult, evaluate
+from stationary.model.latency import Latency, latency
 
-__all__ = ["analyze", "AccessCounts", "LevelCounts", "NetworkCounts"]
+__all__ = ["analyze", "AccessCounts", "LevelCounts", "NetworkCounts", "Energy", "EnergyEntry", "energy",
+           "Latency", "latency", "LayerResult", "evaluate"]

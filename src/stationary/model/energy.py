@@ -1,0 +1,74 @@
+"""Energy = access counts x the architecture's per-access costs: the one product, in one place.
+
+Reads and drains are charged at the level's read cost, fills and updates at its write cost, network transfers
+at the fan-out's network cost, MACs at the MAC cost. Results are in the arch's unit (pJ or normalized MACs).
+
+>>> from stationary.arch import preset
+>>> from stationary.model.counts import AccessCounts, LevelCounts
+>>> from stationary.core import Tensor
+>>> c = AccessCounts("x", macs=10, steps=10, units_used=1, network=(),
+...                  levels=(LevelCounts("DRAM", Tensor.WEIGHT, reads=2), LevelCounts("RF", Tensor.WEIGHT, reads=10)))
+>>> energy(c, preset("eyeriss")).total      # 10 MACs x 1 + 2 x 200 + 10 x 1
+420.0
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from stationary.arch.spec import Arch, Unit
+from stationary.core import Tensor
+from stationary.model.counts import AccessCounts
+
+
+@dataclass(frozen=True, slots=True)
+class EnergyEntry:
+    level: str        # a storage level's name, "<level> network" for a fan-out, or "MAC"
+    tensor: Tensor | None
+    energy: float
+
+
+@dataclass(frozen=True, slots=True)
+class Energy:
+    unit: Unit
+    macs: int
+    mac_energy: float   # the cost of one MAC, to normalize
+    entries: tuple[EnergyEntry, ...]
+
+    @property
+    def total(self) -> float:
+        return sum(e.energy for e in self.entries)
+
+    @property
+    def per_mac(self) -> float:
+        """Energy per MAC, normalized to one MAC's energy (the ISCA 2016 unit)."""
+        return self.total / (self.macs * self.mac_energy) if self.macs and self.mac_energy else float("nan")
+
+    @property
+    def total_pj(self) -> float | None:
+        return self.total if self.unit is Unit.PJ else None
+
+    def by_level(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for e in self.entries:
+            out[e.level] = out.get(e.level, 0.0) + e.energy
+        return out
+
+    def by_tensor(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for e in self.entries:
+            key = e.tensor.value if e.tensor else "compute"
+            out[key] = out.get(key, 0.0) + e.energy
+        return out
+
+
+def energy(counts: AccessCounts, arch: Arch) -> Energy:
+    levels = {level.name: level for level in arch.levels}
+    entries = [EnergyEntry("MAC", None, counts.macs * arch.mac.mac_energy)]
+    for c in counts.levels:
+        level = levels[c.level]
+        e = (c.reads + c.drains) * level.read_cost(c.tensor) + (c.fills + c.updates) * level.write_cost(c.tensor)
+        entries.append(EnergyEntry(c.level, c.tensor, e))
+    for n in counts.network:
+        cost = arch.mac.network_energy if n.level == "MAC" else levels[n.level].network_energy
+        entries.append(EnergyEntry(f"{n.level} network", n.tensor, n.transfers * cost))
+    return Energy(arch.unit, counts.macs, arch.mac.mac_energy, tuple(entries))
