@@ -2,8 +2,8 @@
 from stationary.model.analysis import analyze
 from stationary.model.counts import AccessCounts, LevelCounts, NetworkCounts
 from stationary.model.energy import Energy, EnergyEntry, energy
-from stationary.model.evaluate import LayerResult, evaluate
+from stationary.model.evaluate import LayerResult, NetworkResult, evaluate
 from stationary.model.latency import Latency, latency
 
 __all__ = ["analyze", "AccessCounts", "LevelCounts", "NetworkCounts", "Energy", "EnergyEntry", "energy",
-           "Latency", "latency", "LayerResult", "evaluate"]
+           "Latency", "latency", "LayerResult", "NetworkResult", "evaluate"]

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from stationary.arch.spec import Arch, Unit
+from stationary.arch.spec import Arch, StorageKind, Unit
 from stationary.core import Tensor
 from stationary.model.counts import AccessCounts
+
+
+_CATEGORY = {StorageKind.DRAM: "DRAM", StorageKind.BUFFER: "buffer", StorageKind.RF: "RF", StorageKind.DUMMY: "buffer"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,19 @@ class Energy:
         out: dict[str, float] = {}
         for e in self.entries:
             out[e.level] = out.get(e.level, 0.0) + e.energy
+        return out
+
+    def by_category(self, arch: Arch) -> dict[str, float]:
+        """The ISCA 2016 breakdown: ALU, RF, array (fan-out networks), buffer, DRAM."""
+        kinds = {level.name: level.kind for level in arch.levels}
+        out = {"ALU": 0.0, "RF": 0.0, "array": 0.0, "buffer": 0.0, "DRAM": 0.0}
+        for e in self.entries:
+            if e.level == "MAC":
+                out["ALU"] += e.energy
+            elif e.level.endswith(" network"):
+                out["array"] += e.energy
+            else:
+                out[_CATEGORY[kinds[e.level]]] += e.energy
         return out
 
     def by_tensor(self) -> dict[str, float]:

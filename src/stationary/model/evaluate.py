@@ -45,3 +45,35 @@ class LayerResult:
 def evaluate(layer: Layer, arch: Arch, mapping: Mapping, *, validate: bool = True) -> LayerResult:
     counts = analyze(layer, arch, mapping, validate=validate)
     return LayerResult(layer, arch, mapping, counts, energy(counts, arch), latency(counts, arch))
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkResult:
+    """Per-layer results of one network on one architecture, and their totals."""
+    network: str
+    arch: Arch
+    layers: tuple[LayerResult, ...]
+
+    @property
+    def macs(self) -> int:
+        return sum(r.layer.macs for r in self.layers)
+
+    @property
+    def energy_total(self) -> float:
+        return sum(r.energy.total for r in self.layers)
+
+    @property
+    def energy_per_mac(self) -> float:
+        return self.energy_total / (self.macs * self.arch.mac.mac_energy)
+
+    @property
+    def cycles(self) -> int:
+        return sum(r.latency.cycles for r in self.layers)
+
+    @property
+    def dram_accesses(self) -> int:
+        return sum(r.dram_accesses for r in self.layers)
+
+    @property
+    def utilization(self) -> float:
+        return self.macs / (self.cycles * self.arch.pes) if self.cycles else 0.0
