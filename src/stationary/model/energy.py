@@ -50,6 +50,10 @@ class Energy:
     def total_pj(self) -> float | None:
         return self.total if self.unit is Unit.PJ else None
 
+    def at(self, level: str, tensor: Tensor | None) -> float:
+        """Energy of one entry: a level (or "<level> network", or "MAC") and a tensor."""
+        return sum(e.energy for e in self.entries if e.level == level and e.tensor is tensor)
+
     def by_level(self) -> dict[str, float]:
         out: dict[str, float] = {}
         for e in self.entries:
