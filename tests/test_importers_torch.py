@@ -250,3 +250,26 @@ def test_untraceable_module_and_bad_input_are_clear_errors():
         from_torch(nn.Linear(4, 2), (1, 5))
     with pytest.raises(StationaryError, match="no layer with MACs"):
         from_torch(nn.ReLU(), (1, 5))
+
+
+@pytest.mark.parametrize("make, shape", [(TinyResNet, (1, 3, 15, 15)),
+                                         (lambda: SelfAttentionBlock(16, 2), (1, 5, 16))])
+def test_torch_and_onnx_importers_agree(make, shape, tmp_path):
+    """Two independent routes to the same layers: torch.fx here, torch's ONNX export + ONNX shape inference."""
+    onnx = pytest.importorskip("onnx")
+    from stationary.workload.importers import from_onnx
+    model = make().eval()
+    path = tmp_path / "model.onnx"
+    try:
+        torch.onnx.export(model, (torch.zeros(shape),), str(path), dynamo=False, opset_version=17)
+    except Exception as err:  # the exporter's own optional dependencies vary between torch builds
+        pytest.skip(f"torch.onnx.export unavailable: {err}")
+    ours, theirs = from_torch(model, shape), from_onnx(onnx.load(str(path)))
+    assert sorted(l.macs for l in ours.layers) == sorted(l.macs for l in theirs.layers)
+    assert sorted(l.weights for l in ours.layers) == sorted(l.weights for l in theirs.layers)
+    assert [(l.kind, l.G) for l in ours.layers] == [(l.kind, l.G) for l in theirs.layers]
+    def wiring(net):
+        index = {l.name: i for i, l in enumerate(net.layers)}
+        return [sorted(index[p] for p in net.predecessors(l.name)) for l in net.layers]
+
+    assert wiring(ours) == wiring(theirs)
