@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Callable
 
 from stationary.arch.energy_tables import ISCA2016_NORMALIZED as NORM
+from stationary.arch.isca2016 import ISCA2016_PRESETS
 from stationary.arch.spec import Arch, ComputeUnit, MemoryLevel, StorageKind, Unit
 from stationary.core import StationaryError, Tensor
 
@@ -66,6 +67,7 @@ def timeloop_eyeriss_like() -> Arch:
 PRESETS: dict[str, Callable[[], Arch]] = {
     "eyeriss": eyeriss,
     "timeloop-eyeriss-like": timeloop_eyeriss_like,
+    **ISCA2016_PRESETS,
 }
 
 
