@@ -273,3 +273,10 @@ def test_torch_and_onnx_importers_agree(make, shape, tmp_path):
         return [sorted(index[p] for p in net.predecessors(l.name)) for l in net.layers]
 
     assert wiring(ours) == wiring(theirs)
+
+
+def test_the_callers_module_keeps_its_training_mode():
+    model = SmallCNN().train()
+    model.pool.eval()
+    from_torch(model, (1, 3, 16, 16))
+    assert model.training and model.conv1.training and not model.pool.training

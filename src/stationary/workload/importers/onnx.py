@@ -137,7 +137,7 @@ def _convert(graph, name: str, source: str) -> Network:
 
 def _layer(node, label: str, shape, weights: dict) -> Layer:
     attrs = {a.name: _attribute(a) for a in node.attribute}
-    return _MAKERS[node.op_type](label, [i for i in node.input], attrs, shape, weights)
+    return _MAKERS[node.op_type](label, list(node.input), attrs, shape, weights)
 
 
 def _conv(label, inputs, attrs, shape, weights) -> Layer:

@@ -75,8 +75,13 @@ def from_torch(module, input_shape: tuple[int, ...], name: str | None = None) ->
         if len(placeholders) != 1:
             raise StationaryError(f"forward takes {len(placeholders)} inputs; only one input is supported",
                                   source=source, field="input_shape", value=input_shape)
-        with torch.no_grad():
-            ShapeProp(graph_module.eval()).propagate(torch.zeros(tuple(input_shape)))
+        modes = {m: m.training for m in graph_module.modules()}  # shared with the caller's module
+        try:
+            with torch.no_grad():
+                ShapeProp(graph_module.eval()).propagate(torch.zeros(tuple(input_shape)))
+        finally:
+            for m, training in modes.items():
+                m.training = training
     except StationaryError:
         raise
     except Exception as err:  # tracing or running raises many types; all mean "cannot read this module"
