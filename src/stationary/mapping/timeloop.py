@@ -144,6 +144,7 @@ def _loops(directive: dict, kind: str, source: str, where: str) -> tuple[Loop, .
         raise StationaryError('must be factors like "C3 M12" or "C=3 M=12"', source=source, where=where,
                               field="factors", value=factors)
     bounds: dict[Dim, int] = {}
+    written: dict[Dim, str] = {}
     for token in factors.replace(",", " ").split():
         match = _FACTOR.match(token)
         try:
@@ -152,11 +153,11 @@ def _loops(directive: dict, kind: str, source: str, where: str) -> tuple[Loop, .
             dim, bound = Dim.parse(match.group(1)), int(match.group(2))
             if dim in bounds:
                 raise StationaryError("gives a dimension twice")
-            bounds[dim] = Loop(dim, bound).bound
+            bounds[dim], written[dim] = Loop(dim, bound).bound, match.group(1).upper()
         except StationaryError as err:
             raise StationaryError(err.message, source=source, where=where, field="factors", value=token) from None
     order = _permutation(directive.get("permutation", ""), source, where)
-    missing = [d.name for d, b in bounds.items() if b > 1 and d not in order]
+    missing = [written[d] for d, b in bounds.items() if b > 1 and d not in order]
     if missing:
         raise StationaryError(f"the permutation does not place {', '.join(missing)}", source=source, where=where,
                               field="permutation", value=directive.get("permutation", ""))
