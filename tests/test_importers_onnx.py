@@ -139,3 +139,36 @@ def test_not_an_onnx_file(tmp_path):
     path.write_bytes(b"\x00 not a protobuf \xff" * 10)
     with pytest.raises(StationaryError, match="junk.onnx: not an ONNX model"):
         from_onnx(path)
+
+
+def run_import(argv):
+    """`stationary import ARGV` through the command's own parser (the frame maps StationaryError to status 2)."""
+    import argparse
+    from stationary.cli import import_
+    parser = argparse.ArgumentParser(prog="stationary")
+    import_.register(parser.add_subparsers())
+    args = parser.parse_args(["import", *argv])
+    return args.run(args)
+
+
+def test_import_command_writes_a_network_file_that_reads_back(tmp_path, capsys):
+    from stationary.workload.files import load_network_yaml
+    m = cnn_graph()
+    m.graph.input[0].type.tensor_type.shape.dim[0].dim_param = "N"
+    onnx.save(m, tmp_path / "cnn.onnx")
+    out = tmp_path / "cnn.yaml"
+    assert run_import([str(tmp_path / "cnn.onnx"), "-o", str(out), "--dim", "N=2"]) == 0
+    assert load_network_yaml(out) == from_onnx(tmp_path / "cnn.onnx", dims={"N": 2})
+    assert "wrote" in capsys.readouterr().err
+    assert run_import([str(tmp_path / "cnn.onnx"), "--dim", "N=1"]) == 0
+    assert "name: conv1, kind: conv" in capsys.readouterr().out
+    with pytest.raises(StationaryError, match="field '--dim' = 'N'"):
+        run_import([str(tmp_path / "cnn.onnx"), "--dim", "N"])
+
+
+def test_import_command_reports_unsupported_operators(tmp_path):
+    m = model([helper.make_node("Einsum", ["x", "x"], ["y"], equation="ij,ij->i")],
+              [value("x", [2, 3])], [value("y", [2])])
+    onnx.save(m, tmp_path / "e.onnx")
+    with pytest.raises(StationaryError, match=r"e.onnx: model g: 1 unsupported operator .*Einsum \(node Einsum_0\)"):
+        run_import([str(tmp_path / "e.onnx")])

@@ -16,6 +16,7 @@ from stationary.core import StationaryError
 COMMANDS = (
     "zoo",
     "layers",
+    "import_",
 )
 
 
