@@ -1,10 +1,40 @@
-"""Helpers the subcommands share: printing JSON, loading a network by zoo name or file."""
+"""Helpers the subcommands share: printing JSON and tables, loading a network by zoo name or file."""
 from __future__ import annotations
 
+import argparse
 import json
 import sys
+
+from stationary.workload.files import load_network
+from stationary.workload.network import Network
 
 
 def print_json(obj) -> None:
     json.dump(obj, sys.stdout, indent=2)
     sys.stdout.write("\n")
+
+
+def load_network_arg(spec: str, batch: int | None = None) -> Network:
+    """The network a command line names: a zoo name (``stationary zoo`` lists them) or a network YAML file.
+
+    ``batch=None`` keeps the network's own N (1 for the zoo). Errors are StationaryError (exit status 2).
+    """
+    return load_network(spec, batch)
+
+
+def positive_int(text: str) -> int:
+    """An argparse ``type`` for sizes such as ``--batch``: a positive integer, else a usage error."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def add_network_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``NETWORK`` (zoo name or YAML file) and ``--batch N`` to a subcommand's parser."""
+    parser.add_argument("network", metavar="NETWORK_OR_FILE", help="a zoo name (see `stationary zoo`) or a network YAML file")
+    parser.add_argument("--batch", type=positive_int, default=None, metavar="N",
+                        help="batch size N for every layer (default: the file's, 1 for the zoo)")

@@ -88,12 +88,12 @@ def network_to_yaml(net: Network) -> str:
     """
     batches = {layer.N for layer in net.layers}
     batch = batches.pop() if len(batches) == 1 else None
-    head: dict = {"network": net.name}
+    lines = [yaml.safe_dump({"network": net.name}, default_flow_style=False).rstrip()]
     if net.input_shape is not None:
-        head["input"] = list(net.input_shape)
+        lines.append(f"input: [{', '.join(str(v) for v in net.input_shape)}]")
     if batch is not None:
-        head["batch"] = batch
-    lines = [yaml.safe_dump(head, sort_keys=False, default_flow_style=None).rstrip(), "layers:"]
+        lines.append(f"batch: {batch}")
+    lines.append("layers:")
     for layer, inputs in zip(net.layers, net.inputs):
         entry = _layer_fields(layer, keep_n=batch is None)
         if inputs:
@@ -166,7 +166,7 @@ def _layer(entry, index: int, batch: int) -> tuple[Layer, tuple[str, ...]]:
             raise StationaryError(f"a {kind_text} layer needs {required}", where=where, field=required)
     f.setdefault("H", 1)
     f.setdefault("R", 1)
-    f.setdefault("W", f["H"])
+    f.setdefault("W", _default_w(kind, f["H"]))
     f.setdefault("S", f["R"])
     _padding(f, where)
     if _flag(entry.get("floor", False), where, "floor"):
@@ -205,6 +205,11 @@ def _padding(f: dict, where: str) -> None:
             raise StationaryError("give either pad (per side) or pad_h/pad_w (totals)", where=where, field=total,
                                   value=f[total])
         f[total] = 2 * pad
+
+
+def _default_w(kind: LayerKind, h: int) -> int:
+    """A convolution's input is square unless W is given; a matmul's tokens run along H only (W = 1)."""
+    return h if kind is LayerKind.CONV else 1
 
 
 def _round_down(f: dict) -> None:
@@ -257,6 +262,6 @@ def _layer_fields(layer: Layer, keep_n: bool) -> dict:
     if keep_n:
         out["N"] = layer.N
     out.update(M=layer.M, C=layer.C)
-    defaults = {"G": 1, "H": 1, "W": layer.H, "R": 1, "S": layer.R, "U": 1, "pad_h": 0, "pad_w": 0, "dilation": 1}
+    defaults = {"G": 1, "H": 1, "W": _default_w(layer.kind, layer.H), "R": 1, "S": layer.R, "U": 1, "pad_h": 0, "pad_w": 0, "dilation": 1}
     out.update({k: getattr(layer, k) for k, default in defaults.items() if getattr(layer, k) != default})
     return out
