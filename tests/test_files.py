@@ -1,4 +1,6 @@
 """Network YAML files: round trips, the example file, and every kind of bad input named precisely."""
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings, strategies as st
 
@@ -6,7 +8,7 @@ from stationary.core import StationaryError
 from stationary.workload import (Layer, LayerKind, Network, conv, dump_network_yaml, load_network, load_network_yaml,
                                  network_from_yaml, network_to_yaml, zoo)
 
-EXAMPLE = "examples/networks/small-cnn.yaml"
+EXAMPLE = str(Path(__file__).resolve().parents[1] / "examples" / "networks" / "small-cnn.yaml")
 
 
 @pytest.mark.parametrize("name", zoo.NAMES)
