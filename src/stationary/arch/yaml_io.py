@@ -75,7 +75,7 @@ def read_text(text_or_path: str, kind: str) -> tuple[str, str]:
     try:
         with open(spec, encoding="utf-8") as handle:
             return handle.read(), spec
-    except (OSError, UnicodeDecodeError) as err:
+    except (OSError, UnicodeDecodeError, ValueError) as err:  # ValueError: a NUL in the path
         reason = err.strerror if isinstance(err, OSError) and err.strerror else type(err).__name__
         raise StationaryError(f"cannot read the {kind} file ({reason})", field=kind, value=spec) from None
 

@@ -40,6 +40,8 @@ from stationary.workload.layer import Layer, LayerKind
 
 _PROBLEM_DIMS = ("C", "M", "K", "R", "S", "N", "P", "Q")
 _COEFFICIENTS = ("Wstride", "Hstride", "Wdilation", "Hdilation")
+_VERSIONS = ("0.2", "0.3", "0.4")
+_SHAPE = ("name", "dimensions", "coefficients", "data-spaces", "data_spaces")  # as Timeloop's CNN-layer shape
 _DIRECTIVE = ("target", "type", "factors", "permutation", "split", "keep", "bypass")
 _FACTOR = re.compile(r"^([A-Za-z])=?([+-]?\d+)$")
 
@@ -59,10 +61,17 @@ def problem_from_timeloop(data, source: str, name: str | None = None) -> Layer:
     check_keys(data, ("problem",), ("problem",), source, None)
     problem = check_keys(data["problem"], ("shape", "instance", "version"), ("instance",), source, "problem",
                          "problem")
-    shape = problem.get("shape", {})
-    if not isinstance(shape, dict):
-        raise StationaryError("must be a mapping (Timeloop's problem shape)", source=source, where="problem",
-                              field="shape", value=shape)
+    if "version" in problem and str(problem["version"]) not in _VERSIONS:
+        raise StationaryError(f"unsupported version (expected one of {', '.join(_VERSIONS)})", source=source,
+                              where="problem", field="version", value=problem["version"])
+    shape = check_keys(problem.get("shape", {}), _SHAPE, (), source, "problem.shape", "shape")
+    if not isinstance(shape.get("name", ""), str):
+        raise StationaryError("must be a string", source=source, where="problem.shape", field="name",
+                              value=shape["name"])
+    dimensions = shape.get("dimensions", list(_PROBLEM_DIMS))
+    if not isinstance(dimensions, list) or not set(map(str, dimensions)) <= set(_PROBLEM_DIMS):
+        raise StationaryError(f"a CNN-layer shape has the dimensions {', '.join(_PROBLEM_DIMS)}", source=source,
+                              where="problem.shape", field="dimensions", value=dimensions)
     where = "problem.instance"
     instance = check_keys(problem["instance"], _PROBLEM_DIMS + _COEFFICIENTS,
                           ("C", "R", "S", "N", "P", "Q"), source, where, "instance")

@@ -40,7 +40,7 @@ from stationary.mapping.legality import check
 from stationary.mapping.mapping import Axis, LevelMapping, Loop, Mapping
 from stationary.workload.layer import Layer
 
-_TOP = ("arch", "layer", "levels")
+_TOP = ("arch", "levels")
 _LEVEL = ("temporal", "spatial", "bypass")
 _LOOP = re.compile(r"^([A-Za-z])=?([+-]?\d+)$")
 
@@ -57,7 +57,7 @@ def mapping_from_data(data, arch: Arch, source: str, layer: Layer | None = None)
         from stationary.mapping.timeloop import mapping_from_timeloop  # Timeloop's map.yaml
         return mapping_from_timeloop(data, arch, source, layer)
     check_keys(data, _TOP, ("levels",), source, None)
-    if "arch" in data and str(data["arch"]).strip().lower() != arch.name.lower():
+    if "arch" in data and (not isinstance(data["arch"], str) or data["arch"].strip().lower() != arch.name.lower()):
         raise StationaryError(f"the mapping is for another architecture than {arch.name}", source=source,
                               field="arch", value=data["arch"])
     levels = data["levels"]
