@@ -6,7 +6,6 @@ Figures: the talk's "Summary of Popular DNNs" (shared/seed), as printed there: A
 import json
 import subprocess
 import sys
-
 from pathlib import Path
 
 import pytest
