@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from stationary.arch import preset
 from stationary.arch.spec import Arch, ComputeUnit, MemoryLevel, StorageKind
-from stationary.core import DIMS, StationaryError, TENSORS, Dim
+from stationary.core import DIMS, StationaryError, TENSORS, divisors
 from stationary.mapping import Axis, LevelMapping, Loop, Mapping, check
 from stationary.workload.layer import Layer, LayerKind
 
@@ -21,12 +21,11 @@ PRESET_NAMES = ("eyeriss", "timeloop-eyeriss-like")
 
 
 def _primes(n: int) -> list[int]:
-    out, p = [], 2
+    """Prime factors with repetition: the smallest divisor above 1, again and again."""
+    out = []
     while n > 1:
-        while n % p == 0:
-            out.append(p)
-            n //= p
-        p += 1
+        out.append(divisors(n)[1])
+        n //= out[-1]
     return out
 
 
