@@ -17,6 +17,8 @@ COMMANDS = (
     "zoo",
     "layers",
     "import_",
+    "evaluate",
+    "compare",
 )
 
 

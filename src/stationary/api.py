@@ -1,0 +1,121 @@
+"""The notebook and script API: evaluate a network, evaluate one mapping, compare dataflows.
+
+Strings are accepted at this edge (zoo names or YAML paths, preset names or arch files, dataflow and objective
+names) and parsed once; everything below works on values.
+
+>>> from stationary import api
+>>> from stationary.mapping.io import load_problem_and_mapping
+>>> from stationary.workload import fc
+>>> layer, m = load_problem_and_mapping(fc("fc", 4, 8), "levels: {DRAM: {temporal: M4 C8}}", api.load_arch("eyeriss"))
+>>> api.evaluate_mapping(layer, "eyeriss", m).energy.per_mac  # (68 x 200 + 136 x 6 + 192 + 64 x 2 + 32) / 32
+461.5
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from stationary.arch.spec import Arch
+from stationary.core import StationaryError
+from stationary.mapping.dataflows import Dataflow
+from stationary.mapping.mapping import Mapping
+from stationary.model.evaluate import LayerResult, NetworkResult, evaluate as evaluate_one
+from stationary.workload.layer import Layer, LayerKind
+from stationary.workload.network import Network
+
+COMPARED = (Dataflow.WS, Dataflow.OSA, Dataflow.OSB, Dataflow.OSC, Dataflow.NLR, Dataflow.RS)
+
+
+def load_arch(spec: str | Arch) -> Arch:
+    """A preset name or an arch YAML file."""
+    if isinstance(spec, Arch):
+        return spec
+    from stationary.arch.yaml_io import load_arch as load
+    return load(spec)
+
+
+def load_network(spec: str | Network, batch: int | None = None) -> Network:
+    """A zoo name or a network YAML file, at the given batch size."""
+    if isinstance(spec, Network):
+        return spec.with_batch(batch) if batch else spec
+    from stationary.workload import load_network as load
+    return load(spec, batch)
+
+
+def _parse_dataflow(dataflow) -> Dataflow | None:
+    if dataflow is None or isinstance(dataflow, Dataflow):
+        return dataflow
+    return None if str(dataflow).lower() in ("none", "any") else Dataflow.parse(dataflow)
+
+
+def _select(network: Network, layers: Iterable[str] | None, kinds: Iterable[LayerKind] | None) -> list[Layer]:
+    chosen = [network[name] for name in layers] if layers else list(network.layers)
+    if kinds is not None:
+        kinds = tuple(kinds)
+        chosen = [layer for layer in chosen if layer.kind in kinds]
+    if not chosen:
+        raise StationaryError("no layer selected", where=f"network {network.name}", field="layers", value=layers)
+    return chosen
+
+
+def evaluate(network, arch, *, dataflow="rs", objective="energy", batch: int | None = None,
+             layers: Iterable[str] | None = None, kinds: Iterable[LayerKind] | None = None,
+             jobs: int = 1, progress: bool = False) -> NetworkResult:
+    """Map every selected layer with the mapper (best mapping for ``objective`` under ``dataflow``) and evaluate it."""
+    from stationary.search import Objective, search
+    net, hw = load_network(network, batch), load_arch(arch)
+    flow = _parse_dataflow(dataflow)
+    goal = objective if isinstance(objective, Objective) else Objective.parse(objective)
+    results = []
+    for layer in _select(net, layers, kinds):
+        results.append(search(layer, hw, flow, objective=goal, jobs=jobs, progress=progress).best)
+    return NetworkResult(net.name, hw, tuple(results))
+
+
+def evaluate_mapping(layer: Layer, arch, mapping: Mapping) -> LayerResult:
+    """Evaluate one given mapping (checked for legality first)."""
+    return evaluate_one(layer, load_arch(arch), mapping)
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonRow:
+    dataflow: Dataflow
+    result: LayerResult
+
+    @property
+    def layer(self) -> str:
+        return self.result.layer.name
+
+    @property
+    def energy_per_mac(self) -> float:
+        return self.result.energy.per_mac
+
+    @property
+    def breakdown(self) -> dict[str, float]:
+        """Energy per MAC by ISCA category: ALU, RF, array, buffer, DRAM."""
+        macs = self.result.layer.macs * self.result.arch.mac.mac_energy
+        return {k: v / macs for k, v in self.result.energy.by_category(self.result.arch).items()}
+
+    @property
+    def by_tensor(self) -> dict[str, float]:
+        macs = self.result.layer.macs * self.result.arch.mac.mac_energy
+        return {k: v / macs for k, v in self.result.energy.by_tensor().items()}
+
+
+def compare(network="alexnet", *, pes: int = 256, batch: int = 16, dataflows: Iterable = COMPARED,
+            kinds: Iterable[LayerKind] = (LayerKind.CONV, LayerKind.FC), layers: Iterable[str] | None = None,
+            progress: bool = False) -> tuple[ComparisonRow, ...]:
+    """The ISCA 2016 comparison: each dataflow on its own equal-area architecture, best energy per layer."""
+    from stationary.arch.isca2016 import PES_X, PES_Y, isca2016
+    from stationary.search import Objective, search
+    if pes != PES_X * PES_Y:
+        raise StationaryError(f"the ISCA 2016 setups have {PES_X * PES_Y} PEs ({PES_X} x {PES_Y})", field="pes",
+                              value=pes)
+    net = load_network(network, batch)
+    rows = []
+    for flow in (_parse_dataflow(d) for d in dataflows):
+        arch = isca2016(flow.value)
+        for layer in _select(net, layers, kinds):
+            rows.append(ComparisonRow(flow, search(layer, arch, flow, objective=Objective.ENERGY,
+                                                   progress=progress).best))
+    return tuple(rows)

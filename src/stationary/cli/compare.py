@@ -1,0 +1,42 @@
+"""`stationary compare`: the ISCA 2016 dataflow comparison. Each dataflow runs on its own architecture of equal
+storage area (the isca2016-* presets) with the mapper picking its lowest-energy mapping per layer."""
+from __future__ import annotations
+
+import sys
+
+from stationary import api
+from stationary.cli._common import print_json
+from stationary.mapping.dataflows import Dataflow
+from stationary.report.compare import comparison_json, comparison_table
+from stationary.workload.layer import LayerKind
+
+
+def register(sub) -> None:
+    p = sub.add_parser("compare", help="compare dataflows at equal storage area (ISCA 2016)", description=__doc__)
+    p.add_argument("network", nargs="?", default="alexnet", help="zoo name or network YAML (default alexnet)")
+    p.add_argument("--pes", type=int, default=256, help="processing elements (default 256)")
+    p.add_argument("--batch", type=int, default=16, help="batch size (default 16)")
+    p.add_argument("--dataflow", action="append", help="only these dataflows (repeatable; default all six)")
+    p.add_argument("--layer", action="append", help="only this layer (repeatable)")
+    p.add_argument("--conv-only", action="store_true", help="CONV layers only")
+    p.add_argument("--json", action="store_true", help="print JSON, one object per (layer, dataflow)")
+    p.add_argument("--plot", metavar="FILE.png", help="draw the comparison as the paper does")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    flows = [Dataflow.parse(d) for d in args.dataflow] if args.dataflow else api.COMPARED
+    kinds = (LayerKind.CONV,) if args.conv_only else (LayerKind.CONV, LayerKind.FC)
+    rows = api.compare(args.network, pes=args.pes, batch=args.batch, dataflows=flows, kinds=kinds,
+                       layers=args.layer, progress=not args.quiet and sys.stderr.isatty())
+    if args.json:
+        print_json(comparison_json(rows))
+    else:
+        print(comparison_table(rows, title=f"{args.network}, {args.pes} PEs, batch {args.batch}"))
+    if args.plot:
+        from stationary.report.plots import plot_comparison
+        plot_comparison([(r.layer, r.dataflow.label, r.breakdown) for r in rows], args.plot,
+                        title=f"{args.network}: energy per MAC by dataflow ({args.pes} PEs, batch {args.batch})")
+        print(f"wrote {args.plot}", file=sys.stderr)
+    return 0

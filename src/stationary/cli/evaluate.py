@@ -1,0 +1,67 @@
+"""`stationary evaluate`: per-layer mapping, energy per MAC and its breakdown, DRAM accesses per MAC, utilization,
+cycles. Either a network mapped by the mapper (``NETWORK --arch A --dataflow D``) or one given mapping
+(``--problem layer.yaml --mapping map.yaml``, Timeloop's files included)."""
+from __future__ import annotations
+
+from stationary import api
+from stationary.cli._common import print_json
+from stationary.core import StationaryError
+from stationary.model.evaluate import LayerResult, NetworkResult
+from stationary.report.results import layer_json, layer_table, network_table, access_table
+
+
+def register(sub) -> None:
+    p = sub.add_parser("evaluate", help="evaluate a network (mapped by the mapper) or one given mapping",
+                       description=__doc__)
+    p.add_argument("network", nargs="?", help="zoo name or network YAML file")
+    p.add_argument("--arch", required=True, help="preset name or arch YAML file")
+    p.add_argument("--dataflow", default="rs", help="ws, osa, osb, osc, nlr, rs, or none (default rs)")
+    p.add_argument("--objective", default="energy", help="energy, delay, edp or delay,energy (default energy)")
+    p.add_argument("--batch", type=int, default=None, help="batch size N")
+    p.add_argument("--layer", action="append", help="only this layer (repeatable)")
+    p.add_argument("--problem", help="one layer: a layer YAML or a Timeloop problem YAML")
+    p.add_argument("--mapping", help="the mapping to evaluate: a stationary mapping YAML or a Timeloop map.yaml")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes for the mapper")
+    p.add_argument("--json", action="store_true", help="print JSON, one object per layer")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    if args.mapping or args.problem:
+        return _run_one(args)
+    if not args.network:
+        raise StationaryError("give a NETWORK, or --problem and --mapping", field="network", value=None)
+    result = api.evaluate(args.network, args.arch, dataflow=args.dataflow, objective=args.objective,
+                          batch=args.batch, layers=args.layer, jobs=args.jobs)
+    if args.json:
+        print_json([layer_json(r) for r in result.layers])
+    else:
+        print(network_table(result))
+    return 0
+
+
+def _run_one(args) -> int:
+    if not (args.mapping and (args.problem or args.network)):
+        raise StationaryError("--mapping needs --problem (or a NETWORK with --layer)", field="mapping",
+                              value=args.mapping)
+    from stationary.mapping.io import load_problem_and_mapping
+    arch = api.load_arch(args.arch)
+    if args.problem:
+        layer, mapping = load_problem_and_mapping(args.problem, args.mapping, arch)
+    else:
+        if not args.layer or len(args.layer) != 1:
+            raise StationaryError("with a NETWORK, --mapping needs exactly one --layer", field="layer",
+                                  value=args.layer)
+        layer = api.load_network(args.network, args.batch)[args.layer[0]]
+        layer, mapping = load_problem_and_mapping(layer, args.mapping, arch)
+    result: LayerResult = api.evaluate_mapping(layer, arch, mapping)
+    if args.json:
+        print_json([layer_json(result)])
+    else:
+        print(layer_table(result))
+        print()
+        print(access_table(result))
+    return 0
+
+
+__all__ = ["register", "run", "NetworkResult"]

@@ -1,0 +1,111 @@
+"""Tables and JSON for evaluation results (nothing imports report/; it imports the rest).
+
+>>> from stationary.arch import preset
+>>> from stationary.mapping.yaml_io import load_mapping_yaml
+>>> from stationary.model import evaluate
+>>> from stationary.workload import fc
+>>> arch = preset("eyeriss")
+>>> r = evaluate(fc("fc", 4, 8), arch, load_mapping_yaml("levels: {DRAM: {temporal: M4}, RF: {temporal: C8}}", arch))
+>>> sorted(layer_json(r))[:4]
+['accesses', 'active_pes', 'breakdown', 'breakdown_by_tensor']
+>>> print(loop_nest(r.mapping, r.arch))
+DRAM
+| for M in [0:4)
+  GLB
+  RF
+  | for C in [0:8)
+"""
+from __future__ import annotations
+
+from stationary.arch.spec import Arch, Unit
+from stationary.mapping.mapping import Mapping
+from stationary.model.evaluate import LayerResult, NetworkResult
+from stationary.report.table import format_table
+
+
+def loop_nest(mapping: Mapping, arch: Arch) -> str:
+    """The mapping as an indented loop nest, outermost level first (Timeloop's style)."""
+    lines, depth = [], 0
+    for level, lm in zip(arch.levels, mapping.levels):
+        bypass = f"   [bypass {', '.join(sorted(t.value for t in lm.bypass))}]" if lm.bypass else ""
+        lines.append("  " * depth + level.name + bypass)
+        for loop in lm.temporal + lm.spatial:
+            if loop.bound > 1:
+                lines.append("  " * depth + "| " + str(loop))
+                depth += 1
+    return "\n".join(lines)
+
+
+def _energy_pj(r: LayerResult, value: float) -> float | None:
+    return value if r.arch.unit is Unit.PJ else None
+
+
+def layer_json(r: LayerResult) -> dict:
+    """The machine-readable form `stationary evaluate --json` prints, one object per layer."""
+    accesses = []
+    for c in r.counts.levels:
+        e = r.energy.at(c.level, c.tensor)
+        accesses.append({"level": c.level, "tensor": c.tensor.value, "reads": c.reads, "fills": c.fills,
+                         "updates": c.updates, "drains": c.drains, "energy_pj": _energy_pj(r, e),
+                         "energy": e})
+    from stationary.mapping.yaml_io import mapping_to_yaml
+    macs = r.layer.macs * r.arch.mac.mac_energy
+    return {
+        "layer": r.layer.name, "macs": r.layer.macs, "energy_pj": _energy_pj(r, r.energy.total),
+        "energy": r.energy.total, "unit": r.arch.unit.value, "energy_per_mac": r.energy.per_mac,
+        "breakdown": {k: v / macs for k, v in r.energy.by_category(r.arch).items()},
+        "breakdown_by_tensor": {k: v / macs for k, v in r.energy.by_tensor().items()},
+        "cycles": r.latency.cycles, "utilization": r.latency.utilization, "active_pes": r.counts.units_used,
+        "latency_ms": r.latency.latency_ms, "dram_accesses": r.dram_accesses,
+        "dram_accesses_per_mac": r.dram_accesses_per_mac, "accesses": accesses,
+        "network": [{"level": n.level, "tensor": n.tensor.value, "transfers": n.transfers} for n in r.counts.network],
+        "mapping": mapping_to_yaml(r.mapping, r.arch),
+    }
+
+
+def network_table(result: NetworkResult) -> str:
+    """Per layer: energy per MAC and its ISCA breakdown, DRAM accesses per MAC, utilization, cycles; then the nests."""
+    cats = ("ALU", "RF", "array", "buffer", "DRAM")
+    headers = ["layer", "MACs", "energy/MAC", *cats, "DRAM acc/MAC", "util", "cycles"]
+    rows = []
+    for r in result.layers:
+        macs = r.layer.macs * r.arch.mac.mac_energy
+        br = r.energy.by_category(r.arch)
+        rows.append([r.layer.name, f"{r.layer.macs:,}", f"{r.energy.per_mac:.2f}",
+                     *(f"{br[c] / macs:.2f}" for c in cats), f"{r.dram_accesses_per_mac:.4f}",
+                     f"{r.latency.utilization:.2f}", f"{r.latency.cycles:,}"])
+    rows.append(["total", f"{result.macs:,}", f"{result.energy_per_mac:.2f}", *([""] * len(cats)),
+                 f"{result.dram_accesses / result.macs:.4f}", f"{result.utilization:.2f}", f"{result.cycles:,}"])
+    unit = "normalized to one MAC" if result.arch.unit is Unit.MAC else f"x MAC energy ({result.arch.mac.mac_energy} pJ)"
+    out = [f"{result.network} on {result.arch.name} (energy {unit})", format_table(headers, rows), ""]
+    for r in result.layers:
+        out += [f"{r.layer.name}: {r.layer.describe()}", loop_nest(r.mapping, r.arch), ""]
+    return "\n".join(out).rstrip()
+
+
+def layer_table(r: LayerResult) -> str:
+    total = r.energy.total
+    unit = r.arch.unit.value
+    lines = [f"{r.layer.describe()} on {r.arch.name}",
+             f"energy {total:,.2f} {unit} = {r.energy.per_mac:.3f} per MAC; cycles {r.latency.cycles:,}; "
+             f"utilization {r.latency.utilization:.3f}; DRAM accesses per MAC {r.dram_accesses_per_mac:.4f}",
+             loop_nest(r.mapping, r.arch)]
+    return "\n".join(lines)
+
+
+def access_table(r: LayerResult) -> str:
+    """Per level and tensor: reads, fills, updates, drains and energy (then network transfers)."""
+    rows = []
+    for c in r.counts.levels:
+        e = r.energy.at(c.level, c.tensor)
+        rows.append([c.level, c.tensor.value, f"{c.reads:,}", f"{c.fills:,}", f"{c.updates:,}", f"{c.drains:,}",
+                     f"{e:,.2f}"])
+    for n in r.counts.network:
+        rows.append([f"{n.level} network", n.tensor.value, f"{n.transfers:,}", "", "", "",
+                     f"{r.energy.at(f'{n.level} network', n.tensor):,.2f}"])
+    rows.append(["MAC", "", f"{r.layer.macs:,}", "", "", "", f"{r.energy.at('MAC', None):,.2f}"])
+    return format_table(["level", "tensor", "reads", "fills", "updates", "drains", f"energy ({r.arch.unit.value})"],
+                        rows)
+
+
+__all__ = ["layer_json", "network_table", "layer_table", "access_table", "loop_nest"]
