@@ -97,7 +97,7 @@ def _clear(call, source):
     pytest.fail("a malformed spec was accepted")
 
 
-FAST = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FAST = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FAST
@@ -150,7 +150,7 @@ def _cli(argv) -> tuple[int, str]:
 
 
 @needs_evaluate
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_cli_reports_broken_specs_in_one_line(tmp_path, data):
     arch_text = data.draw(st.sampled_from(range(len(ARCH_DOCS))).flatmap(lambda i: broken(ARCH_DOCS[i], "arch")))

@@ -75,8 +75,8 @@ def test_counts_match_timeloop(conv1, key):
 def test_documented_conventions(conv1):
     """docs/architecture.md, "Cross-check with Timeloop": drains, and read-back psums into one PE per group."""
     *_, counts = conv1
-    # drains: every finished psum tile is read out to go up. glb: 96*55*55 outputs, once each (C is the
-    # outermost DRAM loop, but F sits outside it: each output leaves the glb once) -> 290,400
+    # drains: every finished psum tile is read out to go up. glb: its tile (all M and E of one F column) stays
+    # put while the DRAM loop C runs inside F, so each of the 96*55*55 outputs leaves once -> 290,400
     assert counts.at("shared_glb", O).drains == 96 * 55 * 55
     # psum_spad: 8 outputs per residency; a residency per (F, C, E) step per column of 12 x 11 PEs
     assert counts.at("psum_spad", O).drains == 55 * 3 * 55 * 8 * 12 * 11 == 9_583_200
