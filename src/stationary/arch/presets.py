@@ -60,7 +60,7 @@ def timeloop_eyeriss_like() -> Arch:
         ),
         mac=ComputeUnit(mac_energy=2.20),
         unit=Unit.PJ, word_bits=16, clock_mhz=200.0,
-        source="Timeloop v3.0.3 + Accelergy 45 nm, Eyeriss-like exercise design (see docs/architecture.md, "Cross-check with Timeloop")",
+        source="Timeloop v3.0.3 + Accelergy 45 nm, Eyeriss-like exercise design (see docs/architecture.md, Cross-check with Timeloop)",
     )
 
 
