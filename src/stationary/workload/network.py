@@ -13,10 +13,14 @@ from stationary.core import StationaryError
 from stationary.workload.layer import Layer, LayerKind
 
 
+NETWORK_INPUT = "input"  # the reserved source name for the network's own input
+
+
 @dataclass(frozen=True, slots=True)
 class Network:
-    """Layers in execution order. ``inputs[i]`` names the layers feeding layer i; ``()`` means the network
-    input for the first layer and the previous layer otherwise, so a plain chain needs no ``inputs``."""
+    """Layers in execution order. ``inputs[i]`` names the layers feeding layer i (``"input"`` is the network's
+    own input); ``()`` means the network input for the first layer and the previous layer otherwise, so a plain
+    chain needs no ``inputs``."""
     name: str
     layers: tuple[Layer, ...]
     inputs: tuple[tuple[str, ...], ...] = field(default=())
@@ -36,10 +40,13 @@ class Network:
         if len(inputs) != len(self.layers):
             raise StationaryError("inputs must list one entry per layer", where=f"network {self.name}",
                                   field="inputs", value=len(inputs))
+        if NETWORK_INPUT in seen:
+            raise StationaryError(f"{NETWORK_INPUT!r} is reserved for the network input",
+                                  where=f"network {self.name}", field="name", value=NETWORK_INPUT)
         earlier: set[str] = set()
         for layer, srcs in zip(self.layers, inputs):
             for s in srcs:
-                if s not in earlier:
+                if s not in earlier and s != NETWORK_INPUT:
                     raise StationaryError("names a layer that does not come earlier",
                                           where=f"network {self.name}: layer {layer.name}", field="inputs", value=s)
             earlier.add(layer.name)
