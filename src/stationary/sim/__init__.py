@@ -7,7 +7,7 @@ reference output, zero savings); ``count_accesses(layer, arch, mapping)`` -> Acc
 from stationary.sim.arithmetic import Numeric, Precision, reference_conv
 from stationary.sim.counting import count_accesses
 from stationary.sim.execute import Execution, execute
-from stationary.sim.simulate import SimResult, ZeroCounts, ZeroMode, simulate
+from stationary.sim.simulate import CountRow, SimResult, ZeroCounts, ZeroMode, count_rows, simulate
 
 __all__ = ["count_accesses", "execute", "Execution", "Numeric", "Precision", "reference_conv", "simulate",
-           "SimResult", "ZeroCounts", "ZeroMode"]
+           "SimResult", "ZeroCounts", "ZeroMode", "CountRow", "count_rows"]

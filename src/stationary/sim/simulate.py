@@ -118,3 +118,40 @@ def _saved_reads(layer, arch, mapping, tensor, nonzero, zero_macs) -> tuple[int,
         keys = local * hop.space + words
         saved += n_distinct(keys.ravel()) - n_distinct(keys[busy])
     return saved, arch.levels[parent].name
+
+
+@dataclass(frozen=True, slots=True)
+class CountRow:
+    """One (level, tensor, kind) count from both implementations; ``kind`` is reads/fills/updates/drains or
+    transfers (network, where ``level`` names the fan-out)."""
+    level: str
+    tensor: Tensor
+    kind: str
+    simulated: int
+    modelled: int
+
+    @property
+    def same(self) -> bool:
+        return self.simulated == self.modelled
+
+
+def count_rows(simulated: AccessCounts, modelled: AccessCounts) -> list[CountRow]:
+    """Every count either side reports, side by side, levels first then network transfers.
+
+    >>> from stationary.model.counts import LevelCounts
+    >>> a = AccessCounts("l", 1, 1, 1, (LevelCounts("RF", Tensor.WEIGHT, reads=3),), ())
+    >>> b = AccessCounts("l", 1, 1, 1, (LevelCounts("RF", Tensor.WEIGHT, reads=4),), ())
+    >>> [(r.kind, r.simulated, r.modelled) for r in count_rows(a, b) if not r.same]
+    [('reads', 3, 4)]
+    """
+    rows: list[CountRow] = []
+    keys = list(dict.fromkeys((e.level, e.tensor) for e in simulated.levels + modelled.levels))
+    for level, tensor in keys:
+        s, m = simulated.at(level, tensor), modelled.at(level, tensor)
+        for kind in ("reads", "fills", "updates", "drains"):
+            rows.append(CountRow(level, tensor, kind, getattr(s, kind), getattr(m, kind)))
+    nets = list(dict.fromkeys((n.level, n.tensor) for n in simulated.network + modelled.network))
+    for level, tensor in nets:
+        rows.append(CountRow(level, tensor, "transfers", simulated.transfers(level, tensor),
+                             modelled.transfers(level, tensor)))
+    return rows
