@@ -32,6 +32,8 @@ def register(sub) -> None:
                    help="with --precision truncate: the product bits kept are [K, K+16) (default 0)")
     p.add_argument("--zero", default="none", help="zero inputs: none, gate (Eyeriss) or skip")
     p.add_argument("--check", action="store_true", help="also check the output against a reference convolution")
+    p.add_argument("--pes", type=int, metavar="PASS", help="RS mappings: print which PE does what in this pass")
+    p.add_argument("--png", help="RS mappings: draw that pass (or pass 0) to this PNG file")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run)
 
@@ -102,4 +104,14 @@ def run(args) -> int:
         if output_ok is not None:
             kind = "bit-exact" if precision.kind.value == "fixed" else "to rounding"
             print(f"output vs reference convolution ({args.precision}, {kind}): {'equal' if output_ok else 'DIFFERENT'}")
+    if args.pes is not None or args.png:
+        from stationary.sim.rowstationary import pass_png, pass_text, rs_plan, summary
+        inner = arch.levels[-1] if len(arch.levels) > 1 else arch.mac
+        plan = rs_plan(layer, mapping, (inner.fanout_y, inner.fanout_x))
+        print(f"\n{summary(plan)}")
+        if args.pes is not None:
+            print(pass_text(plan, args.pes))
+        if args.png:
+            pass_png(plan, args.png, args.pes or 0)
+            print(f"wrote {args.png}")
     return 1 if bad or output_ok is False else 0
