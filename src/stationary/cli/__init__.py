@@ -19,6 +19,8 @@ COMMANDS = (
     "import_",
     "evaluate",
     "compare",
+    "train",
+    "quantize",
     "simulate",
 )
 

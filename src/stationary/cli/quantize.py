@@ -1,0 +1,98 @@
+"""`stationary quantize lenet5|digits-cnn [--weights FILE] [--json] [--plot OUT.png]`: accuracy and energy of
+reduced precision on the trained network.
+
+One row per scheme, post-training; a "+qat" row after quantization-aware fine-tuning where post-training
+loses more than --max-loss (needs torch). Energy per input is the bit-width scaling rule on Horowitz's
+45 nm table (docs/precision.md), not yet the mapped chip model: every non-zero MAC, and one 8 KB SRAM read
+per non-zero weight and activation word. Without --weights the network is trained first (needs torch).
+"""
+from __future__ import annotations
+
+import sys
+
+from stationary.cli._common import print_json
+from stationary.core import StationaryError
+from stationary.infer import build, dataset_for, load, load_model
+from stationary.infer.nets import NETS, default_epochs
+from stationary.precision import DEFAULT_SWEEP, RULE, Scheme
+from stationary.precision.sweep import SweepRow, sweep
+from stationary.report.table import format_count, format_table
+
+
+def register(sub) -> None:
+    p = sub.add_parser("quantize", help="accuracy and energy of reduced precision on a trained network",
+                       description=__doc__)
+    p.add_argument("network", choices=sorted(NETS))
+    p.add_argument("--weights", metavar="FILE", help="trained weights (from `stationary train`)")
+    p.add_argument("--schemes", default=",".join(DEFAULT_SWEEP),
+                   help=f"comma-separated schemes (default: {','.join(DEFAULT_SWEEP)})")
+    p.add_argument("--max-loss", type=float, default=0.01,
+                   help="fine-tune (QAT) schemes losing more accuracy than this (default 0.01)")
+    p.add_argument("--qat-epochs", type=int, default=2, help="fine-tuning epochs (0: post-training only)")
+    p.add_argument("--json", action="store_true", help="print JSON, one object per step")
+    p.add_argument("--plot", metavar="OUT.png", help="write the energy-versus-accuracy plot")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    schemes = tuple(Scheme.parse(s) for s in args.schemes.split(",") if s.strip())
+    if not schemes:
+        raise StationaryError("no schemes given", field="--schemes", value=args.schemes)
+    if not 0 <= args.max_loss <= 1:
+        raise StationaryError("must be a fraction from 0 to 1", field="--max-loss", value=args.max_loss)
+    data = load(dataset_for(args.network))
+    model = _trained(args, data)
+    progress = None if args.json else (lambda r: print(f"  {r.method}: accuracy {r.accuracy:.4f}",
+                                                       file=sys.stderr, flush=True))
+    rows = sweep(model, data, schemes, max_loss=args.max_loss, qat_epochs=max(args.qat_epochs, 0),
+                 on_row=progress)
+    if args.json:
+        print_json([r.as_json() for r in rows])
+    else:
+        print(_table(rows))
+        print(f"energy per input: {RULE}")
+    if args.plot:
+        plot(rows, args.plot, f"{args.network}: reduced precision")
+    return 0
+
+
+def _trained(args, data):
+    if args.weights:
+        return load_model(args.weights, build(args.network))[0]
+    from stationary.infer.train import TrainConfig, train
+    print(f"no --weights: training {args.network} first ({default_epochs(args.network)} epochs)",
+          file=sys.stderr, flush=True)
+    return train(build(args.network), data, TrainConfig(epochs=default_epochs(args.network))).model
+
+
+def _table(rows: tuple[SweepRow, ...]) -> str:
+    head = ["method", "W bits", "A bits", "accuracy", "weights kept", "non-zero MACs", "MAC energy",
+            "storage", "energy/input"]
+    body = [[r.method, r.scheme.weight_bits, r.scheme.act_bits, f"{r.accuracy:.4f}", format_count(r.weights_kept),
+             format_count(r.nonzero_macs), f"{r.relative_mac_energy:.3f}x", f"{r.relative_storage_energy:.3f}x",
+             f"{r.energy.energy_pj / 1e3:.1f} nJ"] for r in rows]
+    return format_table(head, body)
+
+
+def plot(rows: tuple[SweepRow, ...], path: str, title: str) -> None:
+    """Energy per input (log scale) against accuracy, one labelled point per step."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for qat, marker in ((False, "o"), (True, "^")):
+        pts = [r for r in rows if r.qat is qat]
+        ax.scatter([r.energy.energy_pj for r in pts], [r.accuracy for r in pts], marker=marker,
+                   label="fine-tuned (QAT)" if qat else "post-training")
+        for r in pts:
+            ax.annotate(r.method, (r.energy.energy_pj, r.accuracy), fontsize=7, xytext=(3, 3),
+                        textcoords="offset points")
+    ax.set_xscale("log")
+    ax.set_xlabel("energy per input, pJ (bit-width scaling rule, Horowitz 45 nm)")
+    ax.set_ylabel("test accuracy")
+    ax.set_title(title)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
