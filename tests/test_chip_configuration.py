@@ -48,7 +48,7 @@ def test_passes_by_arithmetic():
 
 
 def test_not_native_is_said():
-    layer = conv("big", 2048, 3, 32, 3, stride=3)
+    layer = conv("big", 2048, 3, 33, 3, stride=3)
     issues = native_issues(layer)
     assert any("2048 filters" in s for s in issues) and any("vertical stride 3" in s for s in issues)
     assert not configure(layer).native
