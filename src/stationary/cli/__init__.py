@@ -22,6 +22,7 @@ COMMANDS = (
     "train",
     "quantize",
     "simulate",
+    "chip",
 )
 
 
