@@ -1,0 +1,1 @@
+"""Sparsity: statistics and entropy limits (stats), the Eyeriss run-length codec (rlc)."""
