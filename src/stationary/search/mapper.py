@@ -1,0 +1,204 @@
+"""The mapper: branch and bound over tilings, bypass choices and loop orders, exact where it finishes.
+
+1. For each bypass choice (keep-everything first), enumerate the tilings that fit (``tiling.tilings``) and bound
+   each one's energy and cycles from below, in bulk (``bound.tiling_bounds``).
+2. Visit tilings best bound first; for each, evaluate every class of loop orders (``space.order_classes``) with
+   ``stationary.model.evaluate`` - the model itself, so the numbers are the model's.
+3. Stop when the next tiling's bound is worse than the k-th best found: every mapping left is provably no better,
+   so the result is optimal over the space (``SearchResult.optimal``). A search that runs out of its evaluation
+   budget first returns the best found and ``optimal=False``; ``bound`` is then the best bound among what was
+   left, so ``best`` is within ``best - bound`` of the optimum.
+
+>>> from stationary.arch import preset
+>>> from stationary.workload import conv
+>>> r = search(conv("c", 4, 2, 5, 3), preset("eyeriss"), Dataflow.RS)
+>>> r.best.energy.total >= r.lower_bound, r.candidates > 0
+(True, True)
+"""
+from __future__ import annotations
+
+import heapq
+import itertools
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from stationary.arch.spec import Arch, StorageKind
+from stationary.core import DIMS, StationaryError
+from stationary.mapping.dataflows import Dataflow
+from stationary.mapping.mapping import LevelMapping, Loop, Mapping
+from stationary.model.evaluate import LayerResult, evaluate
+from stationary.search.bound import compulsory_energy, tiling_bounds
+from stationary.search.objective import Objective
+from stationary.search.space import bypass_choices, order_classes, sensitive, slots
+from stationary.search.tiling import tilings
+from stationary.workload.layer import Layer
+
+DEFAULT_BUDGET = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """The mapper's answer: ``top`` best first (``best`` is ``top[0]``); ``candidates`` mappings evaluated by
+    the model, ``tilings`` tilings bounded; ``optimal`` when the search proved nothing left could do better;
+    ``bound`` a lower bound of the objective's first term over the whole space; ``lower_bound`` the energy
+    floor of any mapping (MACs plus each tensor's words once at the outermost level)."""
+    top: tuple[LayerResult, ...]
+    objective: Objective
+    candidates: int
+    tilings: int
+    seconds: float
+    optimal: bool
+    bound: float
+    lower_bound: float
+
+    @property
+    def best(self) -> LayerResult:
+        return self.top[0]
+
+    @property
+    def gap(self) -> float:
+        """How far the best energy sits above ``lower_bound``, as a fraction (0.25 = 25 % above)."""
+        return self.best.energy.total / self.lower_bound - 1.0 if self.lower_bound else float("nan")
+
+
+def mapping_text(mapping: Mapping) -> str:
+    """A stable text key of a mapping (ties between equal scores fall to it)."""
+    return "|".join(",".join(f"{l.dim.name}{l.bound}{l.axis.value if l.axis else ''}" for l in lm.loops)
+                    + "/" + "".join(sorted(t.name[0] for t in lm.bypass)) for lm in mapping.levels)
+
+
+def build(row: np.ndarray, arch: Arch, bypass, orders) -> Mapping:
+    """The Mapping of one tiling row with a temporal order (dims, outermost first) per level."""
+    sl = slots(arch)
+    levels = []
+    for i in range(len(arch.levels)):
+        t = next(k for k, s in enumerate(sl) if s.level == i and s.axis is None)
+        temporal = tuple(Loop(d, int(row[DIMS.index(d), t])) for d in orders[i])
+        spatial = tuple(Loop(d, int(row[DIMS.index(d), k]), s.axis) for k, s in enumerate(sl)
+                        if s.level == i and s.axis is not None for d in DIMS if row[DIMS.index(d), k] > 1)
+        levels.append(LevelMapping(temporal, spatial, bypass[i]))
+    return Mapping(tuple(levels))
+
+
+def _level_orders(row: np.ndarray, arch: Arch, bypass) -> list[tuple]:
+    sl = slots(arch)
+    touched = sensitive(arch, bypass)
+    per_level = []
+    for i in range(len(arch.levels)):
+        t = next(k for k, s in enumerate(sl) if s.level == i and s.axis is None)
+        dims = tuple(d for d in DIMS if row[DIMS.index(d), t] > 1)
+        per_level.append(order_classes(dims, touched[i]))
+    return per_level
+
+
+def _bypass_space(arch: Arch, dataflow: Dataflow | None):
+    """Bypass choices; under a dataflow the register files keep exactly what the dataflow leaves them."""
+    out = []
+    for choice in bypass_choices(arch, dataflow):
+        if dataflow is not None and any(choice[i] != dataflow.constraints.rf_bypass & level.keeps
+                                        for i, level in enumerate(arch.levels) if level.kind is StorageKind.RF):
+            continue
+        out.append(choice)
+    return out
+
+
+def search(layer: Layer, arch: Arch, dataflow: Dataflow | None = None, *, objective: Objective = Objective.ENERGY,
+           top_k: int = 1, jobs: int = 1, progress: bool = False, budget: int = DEFAULT_BUDGET) -> SearchResult:
+    """The best ``top_k`` mappings of ``layer`` on ``arch`` under ``dataflow`` (None: any) for ``objective``.
+
+    Raises StationaryError when the dataflow admits no legal mapping (saying which dimension or tile cannot fit).
+    ``jobs`` is accepted for the API's sake; the search runs in this process.
+    """
+    start = time.perf_counter()
+    if isinstance(objective, str):
+        objective = Objective.parse(objective)
+    if top_k < 1:
+        raise StationaryError("top_k must be at least 1", field="top_k", value=top_k)
+    pool, errors = [], []
+    for b, bypass in enumerate(_bypass_space(arch, dataflow)):
+        try:
+            rows = tilings(layer, arch, dataflow, bypass)
+        except StationaryError as err:
+            errors.append(err)
+            continue
+        energy, cycles = tiling_bounds(rows, layer, arch, bypass)
+        first = cycles if objective in (Objective.DELAY, Objective.DELAY_ENERGY) else (
+            energy * cycles if objective is Objective.EDP else energy)
+        second = energy if objective is not Objective.ENERGY else cycles
+        pool.append((first, second, np.full(len(rows), b), rows, bypass))
+    if not pool:
+        raise errors[0] if errors else StationaryError("no legal mapping", where=f"layer {layer.name}")
+    first = np.concatenate([p[0] for p in pool])
+    second = np.concatenate([p[1] for p in pool])
+    which = np.concatenate([p[2] for p in pool])
+    index = np.concatenate([np.arange(len(p[3])) for p in pool])
+    visit = np.lexsort((index, which, second, first))
+    rows_of = {p[2][0] if len(p[2]) else -1: (p[3], p[4]) for p in pool}
+    heap: list = []   # the k best as (-key, text, result), worst on top
+    evaluated, optimal, bound = 0, True, float(first[visit[0]])
+    bar = _bar(progress, len(visit), layer.name)
+    for n, v in enumerate(visit):
+        lb = (float(first[v]), float(second[v]))
+        if len(heap) == top_k and lb > _worst(heap)[:2]:
+            bound = min(bound, lb[0])
+            break
+        if evaluated >= budget:
+            optimal = False
+            break
+        rows, bypass = rows_of[int(which[v])]
+        row = rows[int(index[v])]
+        for orders in itertools.product(*_level_orders(row, arch, bypass)):
+            mapping = build(row, arch, bypass, orders)
+            result = evaluate(layer, arch, mapping, validate=False)
+            evaluated += 1
+            key = objective.key(result.energy.total, result.latency.cycles) + (mapping_text(mapping),)
+            _push(heap, top_k, key, result)
+        if bar:
+            bar.update(1)
+    if bar:
+        bar.close()
+    if not optimal:
+        bound = float(first[visit[n]])
+    top = tuple(r for _, r in sorted(((_unneg(k), r) for k, r in heap), key=lambda kr: kr[0]))
+    return SearchResult(top, objective, evaluated, len(visit), time.perf_counter() - start, optimal,
+                        min(bound, float(objective.key(top[0].energy.total, top[0].latency.cycles)[0])),
+                        compulsory_energy(layer, arch))
+
+
+class _Neg:
+    """Reverses the order of a sort key, so heapq (a min-heap) keeps the worst of the k best on top."""
+    __slots__ = ("key",)
+
+    def __init__(self, key):
+        self.key = key
+
+    def __lt__(self, other):
+        return self.key > other.key
+
+    def __eq__(self, other):
+        return self.key == other.key
+
+
+def _push(heap, k, key, result):
+    item = (_Neg(key), result)
+    if len(heap) < k:
+        heapq.heappush(heap, item)
+    elif key < heap[0][0].key:
+        heapq.heapreplace(heap, item)
+
+
+def _worst(heap) -> tuple:
+    return heap[0][0].key
+
+
+def _unneg(neg: _Neg) -> tuple:
+    return neg.key
+
+
+def _bar(progress: bool, total: int, name: str):
+    if not progress:
+        return None
+    from tqdm import tqdm
+    return tqdm(total=total, desc=name, unit="tiling", leave=False)

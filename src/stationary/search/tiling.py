@@ -1,0 +1,109 @@
+"""Tilings: each dimension's size split into exact factors over the slots it may use, within fan-outs and capacities.
+
+Tilings are enumerated as one integer array ``(candidates, len(DIMS), len(slots))`` of loop bounds, built one
+dimension at a time: after each dimension, rows whose spatial slots outgrow a fan-out or whose tiles outgrow a
+capacity partition are dropped. Factors not yet placed count as 1 at every inner level and placing them only
+grows inner tiles, so a dropped row has no completion that fits (the drop is sound).
+
+>>> from stationary.arch import preset
+>>> from stationary.workload import fc
+>>> arch = preset("eyeriss")
+>>> t = tilings(fc("fc", 4, 2), arch, None, (frozenset(),) * 3)
+>>> bool((t[:, DIMS.index(Dim.M), :].prod(axis=1) == 4).all())
+True
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import numpy as np
+
+from stationary.arch.spec import Arch
+from stationary.core import DIMS, Dim, StationaryError, Tensor
+from stationary.mapping.dataflows import Dataflow
+from stationary.search.space import allowed_slots, factorizations, fanout, slots
+from stationary.workload.layer import Layer
+
+_D = {d: k for k, d in enumerate(DIMS)}
+N, G, M, C, E, F, R, S = (_D[d] for d in (Dim.N, Dim.G, Dim.M, Dim.C, Dim.E, Dim.F, Dim.R, Dim.S))
+
+
+@lru_cache(maxsize=65536)
+def lattice_size(terms: tuple[tuple[int, int], ...]) -> int:
+    """Distinct values of ``sum(step * k)`` with ``k < count`` for each (step, count) term.
+
+    >>> lattice_size(((4, 3), (1, 11)))      # 3 output rows of stride 4 under an 11-row filter: rows 0..18
+    19
+    """
+    values = {0}
+    for step, count in terms:
+        if count > 1:
+            values = {v + step * k for v in values for k in range(count)}
+    return len(values)
+
+
+def halo_rows(a: np.ndarray, b: np.ndarray, step_a, step_b) -> np.ndarray:
+    """Vectorized ``lattice_size(((step_a, a), (step_b, b)))`` (steps scalars or arrays)."""
+    step_a, step_b = np.broadcast_to(step_a, a.shape), np.broadcast_to(step_b, a.shape)
+    keys = np.stack([a, b, step_a, step_b], axis=1)
+    uniq, inv = np.unique(keys, axis=0, return_inverse=True)
+    sizes = np.array([lattice_size(((int(sa), int(x)), (int(sb), int(y)))) for x, y, sa, sb in uniq], dtype=np.int64)
+    return sizes[inv.reshape(-1)]
+
+
+def words(tensor: Tensor, ext: np.ndarray, layer: Layer) -> np.ndarray:
+    """Words in tiles with per-dimension extents ``ext`` (rows x DIMS), the input's halo counted once."""
+    if tensor is Tensor.WEIGHT:
+        return ext[:, G] * ext[:, M] * ext[:, C] * ext[:, R] * ext[:, S]
+    if tensor is Tensor.PSUM:
+        return ext[:, N] * ext[:, G] * ext[:, M] * ext[:, E] * ext[:, F]
+    u, dil = layer.U, layer.dilation
+    return (ext[:, N] * ext[:, G] * ext[:, C] * halo_rows(ext[:, E], ext[:, R], u, dil)
+            * halo_rows(ext[:, F], ext[:, S], u, dil))
+
+
+def level_extents(tilings_: np.ndarray, arch: Arch, level: int) -> np.ndarray:
+    """Per-dimension extent of each tiling's tile at ``level``: the product of its slots' bounds and those below."""
+    inner = [k for k, s in enumerate(slots(arch)) if s.level >= level]
+    return tilings_[:, :, inner].prod(axis=2)
+
+
+def tilings(layer: Layer, arch: Arch, dataflow: Dataflow | None, bypassed) -> np.ndarray:
+    """Every tiling whose tiles fit when level ``i`` keeps ``arch.levels[i].keeps - bypassed[i]``."""
+    rules = dataflow.constraints if dataflow else None
+    where = f"layer {layer.name}"
+    sl = slots(arch)
+    sizes = layer.dims
+    spatial = [k for k, s in enumerate(sl) if s.axis is not None]
+    caps = []
+    for i in range(1, len(arch.levels)):
+        holds = arch.levels[i].keeps - bypassed[i]
+        for tensors, size in arch.levels[i].capacity_groups():
+            kept = tuple(t for t in tensors if t in holds)
+            if size is not None and kept:
+                caps.append((i, kept, size))
+    rows = np.ones((1, len(DIMS), len(sl)), dtype=np.int64)
+    for d in sorted((d for d in DIMS if sizes[d] > 1), key=lambda d: (-sizes[d], DIMS.index(d))):
+        allowed = allowed_slots(arch, rules, d, where)
+        opts = np.ones((0, len(sl)), dtype=np.int64)
+        facts = np.array(factorizations(sizes[d], len(allowed)), dtype=np.int64)
+        opts = np.ones((len(facts), len(sl)), dtype=np.int64)
+        opts[:, list(allowed)] = facts
+        n, k = len(rows), len(opts)
+        rows = np.repeat(rows, k, axis=0)
+        rows[:, _D[d], :] = np.tile(opts, (n, 1))
+        keep = np.ones(len(rows), dtype=bool)
+        for s in spatial:
+            keep &= rows[:, :, s].prod(axis=1) <= fanout(arch, sl[s])
+        rows = rows[keep]
+        for level, kept, size in caps:
+            if not len(rows):
+                break
+            ext = level_extents(rows, arch, level)
+            need = sum(words(t, ext, layer) for t in kept)
+            rows = rows[need <= size]
+        if not len(rows):
+            raise StationaryError(f"no tiling of {d.name} = {sizes[d]} fits the fan-outs and capacities of arch "
+                                  f"{arch.name}" + (f" under {dataflow.label}" if dataflow else ""),
+                                  where=where, field=d.name, value=sizes[d])
+    return rows
