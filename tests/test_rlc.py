@@ -127,3 +127,46 @@ def test_rejects_bad_streams():
         decode(RlcStream(two.words, 3))                            # a whole spare word
     with pytest.raises(StationaryError, match="empty"):
         decode(RlcStream(np.zeros(0, np.uint64), 2))
+
+
+def cli(capsys, *argv):
+    from stationary.cli import main
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_cli_json_counts_words_by_hand(tmp_path, capsys):
+    # 100 values: 30 x (2 zeros, 7) pairs = 30 pairs, then 10 trailing zeros = 1 pair; 31 pairs -> 11 words
+    values = np.array([0, 0, 7] * 30 + [0] * 10, np.int32)
+    np.save(tmp_path / "a.npy", values)
+    status, out, _ = cli(capsys, "rlc", str(tmp_path / "a.npy"), "--json")
+    import json
+    data = json.loads(out)
+    assert status == 0 and data["words"] == 11 and data["bits"] == 11 * 64
+    assert data["ratio"] == pytest.approx(100 * 16 / (11 * 64))
+    assert data["density"] == pytest.approx(0.3)
+    status, out, _ = cli(capsys, "rlc", str(tmp_path / "a.npy"))
+    assert status == 0 and "11 words" in out and "overhead" in out
+
+
+@pytest.mark.parametrize("content, message", [
+    (np.array([0.5, 1.0]), "integer dtype"),
+    (np.array([True, False]), "integer dtype"),
+    (np.array([-1, 40000]), "16 bits"),
+    (np.array([70000]), "16 bits"),
+])
+def test_cli_rejects_non_16_bit_arrays(tmp_path, capsys, content, message):
+    np.save(tmp_path / "bad.npy", content)
+    status, _, err = cli(capsys, "rlc", str(tmp_path / "bad.npy"))
+    assert status == 2 and message in err and "bad.npy" in err
+
+
+def test_cli_missing_or_unreadable_file(tmp_path, capsys):
+    status, _, err = cli(capsys, "rlc", str(tmp_path / "none.npy"))
+    assert status == 2 and "none.npy" in err
+    (tmp_path / "junk.npy").write_text("not numpy")
+    status, _, err = cli(capsys, "rlc", str(tmp_path / "junk.npy"))
+    assert status == 2 and "junk.npy" in err
+    np.save(tmp_path / "u.npy", np.array([65535, 0], np.int64))       # fits uint16 only: accepted
+    assert cli(capsys, "rlc", str(tmp_path / "u.npy"))[0] == 0

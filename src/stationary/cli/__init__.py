@@ -23,6 +23,7 @@ COMMANDS = (
     "quantize",
     "simulate",
     "chip",
+    "rlc",
 )
 
 
