@@ -24,6 +24,7 @@ COMMANDS = (
     "simulate",
     "chip",
     "rlc",
+    "form",
 )
 
 
