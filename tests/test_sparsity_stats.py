@@ -54,6 +54,8 @@ def test_trailing_zeros_are_one_more_run():
 def test_overhead_against_the_limit():
     values = np.array([1, 2, 3], np.int16)                          # no zeros: limit = 48 raw bits, coded 64
     assert sparsity_stats(values).overhead(coded_bits(values)) == pytest.approx(64 / 48 - 1)
+    assert sparsity_stats(values).excess_of_raw(coded_bits(values)) == pytest.approx((64 - 48) / 48)
+    assert sparsity_stats(np.zeros(0, np.int16)).excess_of_raw(0) is None
 
 
 def test_iid_zeros_approach_binary_entropy():

@@ -50,7 +50,8 @@ def run(args) -> int:
     ratio = stats.raw_bits / bits if bits else None
     out = {"bits": bits, "words": bits // WORD_BITS, "ratio": ratio, "values": stats.count,
            "raw_bits": stats.raw_bits, "density": stats.density,
-           "entropy_limit_bits": stats.entropy_limit_bits, "overhead": overhead}
+           "entropy_limit_bits": stats.entropy_limit_bits, "overhead": overhead,
+           "excess_of_raw": stats.excess_of_raw(bits)}
     if args.json:
         print_json(out)
         return 0
@@ -58,5 +59,6 @@ def run(args) -> int:
     print(f"coded:  {bits:,} bits in {bits // WORD_BITS:,} words of 64 bits")
     print(f"ratio:  {ratio:.3f}x (raw bits / coded bits)" if ratio else "ratio:  n/a (empty array)")
     limit = f"{stats.entropy_limit_bits:,.0f} bits (run entropy + 16 bits per non-zero)"
-    print(f"entropy limit: {limit}; RLC overhead " + (f"{overhead:+.1%}" if overhead is not None else "n/a"))
+    print(f"entropy limit: {limit}; RLC overhead " + (f"{overhead:+.1%}" if overhead is not None else "n/a")
+          + (f", {stats.excess_of_raw(bits):.1%} of the raw size" if bits else ""))
     return 0

@@ -102,6 +102,11 @@ class SparsityStats:
         limit = self.entropy_limit_bits
         return coded_bits / limit - 1.0 if limit > 0 else None
 
+    def excess_of_raw(self, coded_bits: int) -> float | None:
+        """Coded bits minus the entropy limit, as a fraction of the raw bits: how far the code's saving falls short
+        of the limit's, in points of the uncompressed size; None for an empty array."""
+        return (coded_bits - self.entropy_limit_bits) / self.raw_bits if self.raw_bits else None
+
 
 def sparsity_stats(values: np.ndarray, level_bits: int = LEVEL_BITS) -> SparsityStats:
     """Density, runs and entropies of an integer array (any shape, read in C order)."""
