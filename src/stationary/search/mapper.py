@@ -35,7 +35,8 @@ from stationary.search.space import bypass_choices, order_classes, sensitive, sl
 from stationary.search.tiling import tilings
 from stationary.workload.layer import Layer
 
-DEFAULT_BUDGET = 4000
+DEFAULT_BUDGET = 1500
+DEFAULT_BEAM = 20000
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,28 +106,31 @@ def _bypass_space(arch: Arch, dataflow: Dataflow | None):
 
 
 def search(layer: Layer, arch: Arch, dataflow: Dataflow | None = None, *, objective: Objective = Objective.ENERGY,
-           top_k: int = 1, jobs: int = 1, progress: bool = False, budget: int = DEFAULT_BUDGET) -> SearchResult:
+           top_k: int = 1, jobs: int = 1, progress: bool = False, budget: int = DEFAULT_BUDGET,
+           beam: int | None = DEFAULT_BEAM) -> SearchResult:
     """The best ``top_k`` mappings of ``layer`` on ``arch`` under ``dataflow`` (None: any) for ``objective``.
 
     Raises StationaryError when the dataflow admits no legal mapping (saying which dimension or tile cannot fit).
-    ``jobs`` is accepted for the API's sake; the search runs in this process.
+    ``budget`` caps the mappings evaluated, ``beam`` the partial tilings carried per bypass choice (None: all);
+    either one reached makes the result heuristic (``optimal=False``). ``jobs`` is accepted for the API's sake;
+    the search runs in this process.
     """
     start = time.perf_counter()
     if isinstance(objective, str):
         objective = Objective.parse(objective)
     if top_k < 1:
         raise StationaryError("top_k must be at least 1", field="top_k", value=top_k)
-    pool, errors = [], []
+    pool, errors, complete = [], [], True
     for b, bypass in enumerate(_bypass_space(arch, dataflow)):
+        def score(rows, bypass=bypass):
+            return _terms(objective, *tiling_bounds(rows, layer, arch, bypass))[0]
         try:
-            rows = tilings(layer, arch, dataflow, bypass)
+            rows, whole = tilings(layer, arch, dataflow, bypass, cap=beam, score=score)
         except StationaryError as err:
             errors.append(err)
             continue
-        energy, cycles = tiling_bounds(rows, layer, arch, bypass)
-        first = cycles if objective in (Objective.DELAY, Objective.DELAY_ENERGY) else (
-            energy * cycles if objective is Objective.EDP else energy)
-        second = energy if objective is not Objective.ENERGY else cycles
+        complete &= whole
+        first, second = _terms(objective, *tiling_bounds(rows, layer, arch, bypass))
         pool.append((first, second, np.full(len(rows), b), rows, bypass))
     if not pool:
         raise errors[0] if errors else StationaryError("no legal mapping", where=f"layer {layer.name}")
@@ -137,7 +141,7 @@ def search(layer: Layer, arch: Arch, dataflow: Dataflow | None = None, *, object
     visit = np.lexsort((index, which, second, first))
     rows_of = {p[2][0] if len(p[2]) else -1: (p[3], p[4]) for p in pool}
     heap: list = []   # the k best as (-key, text, result), worst on top
-    evaluated, optimal, bound = 0, True, float(first[visit[0]])
+    evaluated, optimal, bound = 0, complete, float(first[visit[0]])
     bar = _bar(progress, len(visit), layer.name)
     for n, v in enumerate(visit):
         lb = (float(first[v]), float(second[v]))
@@ -159,12 +163,20 @@ def search(layer: Layer, arch: Arch, dataflow: Dataflow | None = None, *, object
             bar.update(1)
     if bar:
         bar.close()
-    if not optimal:
+    if evaluated >= budget:
         bound = float(first[visit[n]])
     top = tuple(r for _, r in sorted(((_unneg(k), r) for k, r in heap), key=lambda kr: kr[0]))
     return SearchResult(top, objective, evaluated, len(visit), time.perf_counter() - start, optimal,
                         min(bound, float(objective.key(top[0].energy.total, top[0].latency.cycles)[0])),
                         compulsory_energy(layer, arch))
+
+
+def _terms(objective: Objective, energy: np.ndarray, cycles: np.ndarray):
+    if objective in (Objective.DELAY, Objective.DELAY_ENERGY):
+        return cycles, energy
+    if objective is Objective.EDP:
+        return energy * cycles, energy
+    return energy, cycles
 
 
 class _Neg:

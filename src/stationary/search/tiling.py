@@ -8,9 +8,9 @@ grows inner tiles, so a dropped row has no completion that fits (the drop is sou
 >>> from stationary.arch import preset
 >>> from stationary.workload import fc
 >>> arch = preset("eyeriss")
->>> t = tilings(fc("fc", 4, 2), arch, None, (frozenset(),) * 3)
->>> bool((t[:, DIMS.index(Dim.M), :].prod(axis=1) == 4).all())
-True
+>>> t, complete = tilings(fc("fc", 4, 2), arch, None, (frozenset(),) * 3)
+>>> bool((t[:, DIMS.index(Dim.M), :].prod(axis=1) == 4).all()), complete
+(True, True)
 """
 from __future__ import annotations
 
@@ -42,13 +42,18 @@ def lattice_size(terms: tuple[tuple[int, int], ...]) -> int:
     return len(values)
 
 
-def halo_rows(a: np.ndarray, b: np.ndarray, step_a, step_b) -> np.ndarray:
-    """Vectorized ``lattice_size(((step_a, a), (step_b, b)))`` (steps scalars or arrays)."""
-    step_a, step_b = np.broadcast_to(step_a, a.shape), np.broadcast_to(step_b, a.shape)
-    keys = np.stack([a, b, step_a, step_b], axis=1)
-    uniq, inv = np.unique(keys, axis=0, return_inverse=True)
-    sizes = np.array([lattice_size(((int(sa), int(x)), (int(sb), int(y)))) for x, y, sa, sb in uniq], dtype=np.int64)
-    return sizes[inv.reshape(-1)]
+def halo_rows(a: np.ndarray, b: np.ndarray, step_a: int, step_b: int) -> np.ndarray:
+    """Vectorized ``lattice_size(((step_a, a), (step_b, b)))``: closed form where the rows are contiguous
+    (``step_b == 1`` and ``step_a <= b``, or a single term), a lookup over the distinct pairs elsewhere."""
+    out = np.where(a == 1, b, np.where(b == 1, a, (a - 1) * step_a + b))
+    odd = (a > 1) & (b > 1) & ((step_b != 1) | (step_a > b))
+    if odd.any():
+        keys = a[odd] * (1 << 32) + b[odd]
+        uniq, inv = np.unique(keys, return_inverse=True)
+        sizes = np.array([lattice_size(((step_a, int(k >> 32)), (step_b, int(k & 0xFFFFFFFF)))) for k in uniq],
+                         dtype=np.int64)
+        out[odd] = sizes[inv.reshape(-1)]
+    return out
 
 
 def words(tensor: Tensor, ext: np.ndarray, layer: Layer) -> np.ndarray:
@@ -68,8 +73,12 @@ def level_extents(tilings_: np.ndarray, arch: Arch, level: int) -> np.ndarray:
     return tilings_[:, :, inner].prod(axis=2)
 
 
-def tilings(layer: Layer, arch: Arch, dataflow: Dataflow | None, bypassed) -> np.ndarray:
-    """Every tiling whose tiles fit when level ``i`` keeps ``arch.levels[i].keeps - bypassed[i]``."""
+def tilings(layer: Layer, arch: Arch, dataflow: Dataflow | None, bypassed, *, cap: int | None = None,
+            score=None) -> tuple[np.ndarray, bool]:
+    """Every tiling whose tiles fit when level ``i`` keeps ``arch.levels[i].keeps - bypassed[i]``, and whether
+    the list is complete. With ``cap``, whenever the partial tilings outnumber it, only the ``cap`` with the
+    lowest ``score(rows)`` (the lower bound of the partial tiling, a heuristic there) are carried on, and the
+    list is then incomplete (a beam search)."""
     rules = dataflow.constraints if dataflow else None
     where = f"layer {layer.name}"
     sl = slots(arch)
@@ -82,28 +91,32 @@ def tilings(layer: Layer, arch: Arch, dataflow: Dataflow | None, bypassed) -> np
             kept = tuple(t for t in tensors if t in holds)
             if size is not None and kept:
                 caps.append((i, kept, size))
-    rows = np.ones((1, len(DIMS), len(sl)), dtype=np.int64)
-    for d in sorted((d for d in DIMS if sizes[d] > 1), key=lambda d: (-sizes[d], DIMS.index(d))):
-        allowed = allowed_slots(arch, rules, d, where)
-        opts = np.ones((0, len(sl)), dtype=np.int64)
-        facts = np.array(factorizations(sizes[d], len(allowed)), dtype=np.int64)
-        opts = np.ones((len(facts), len(sl)), dtype=np.int64)
-        opts[:, list(allowed)] = facts
-        n, k = len(rows), len(opts)
-        rows = np.repeat(rows, k, axis=0)
-        rows[:, _D[d], :] = np.tile(opts, (n, 1))
+    def fit(rows):
         keep = np.ones(len(rows), dtype=bool)
         for s in spatial:
             keep &= rows[:, :, s].prod(axis=1) <= fanout(arch, sl[s])
         rows = rows[keep]
         for level, kept, size in caps:
-            if not len(rows):
-                break
-            ext = level_extents(rows, arch, level)
-            need = sum(words(t, ext, layer) for t in kept)
-            rows = rows[need <= size]
+            if len(rows):
+                ext = level_extents(rows, arch, level)
+                rows = rows[sum(words(t, ext, layer) for t in kept) <= size]
+        return rows
+
+    rows, complete = np.ones((1, len(DIMS), len(sl)), dtype=np.int64), True
+    for d in sorted((d for d in DIMS if sizes[d] > 1), key=lambda d: (-sizes[d], DIMS.index(d))):
+        allowed = allowed_slots(arch, rules, d, where)
+        facts = np.array(factorizations(sizes[d], len(allowed)), dtype=np.int64)
+        alone = np.ones((len(facts), len(DIMS), len(sl)), dtype=np.int64)
+        alone[:, _D[d], list(allowed)] = facts
+        opts = fit(alone)[:, _D[d], :]       # options that do not fit even alone never will
+        n, k = len(rows), len(opts)
+        rows = np.repeat(rows, k, axis=0)
+        rows[:, _D[d], :] = np.tile(opts, (n, 1))
+        rows = fit(rows)
+        if cap is not None and len(rows) > cap:
+            rows, complete = rows[np.argsort(score(rows), kind="stable")[:cap]], False
         if not len(rows):
             raise StationaryError(f"no tiling of {d.name} = {sizes[d]} fits the fan-outs and capacities of arch "
                                   f"{arch.name}" + (f" under {dataflow.label}" if dataflow else ""),
                                   where=where, field=d.name, value=sizes[d])
-    return rows
+    return rows, complete
