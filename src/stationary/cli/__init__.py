@@ -19,6 +19,7 @@ COMMANDS = (
     "import_",
     "evaluate",
     "compare",
+    "map",
     "train",
     "quantize",
     "simulate",

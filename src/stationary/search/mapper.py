@@ -131,44 +131,50 @@ def search(layer: Layer, arch: Arch, dataflow: Dataflow | None = None, *, object
             continue
         complete &= whole
         first, second = _terms(objective, *tiling_bounds(rows, layer, arch, bypass))
-        pool.append((first, second, np.full(len(rows), b), rows, bypass))
+        pool.append((first, second, b, rows, bypass))
     if not pool:
         raise errors[0] if errors else StationaryError("no legal mapping", where=f"layer {layer.name}")
-    first = np.concatenate([p[0] for p in pool])
-    second = np.concatenate([p[1] for p in pool])
-    which = np.concatenate([p[2] for p in pool])
-    index = np.concatenate([np.arange(len(p[3])) for p in pool])
-    visit = np.lexsort((index, which, second, first))
-    rows_of = {p[2][0] if len(p[2]) else -1: (p[3], p[4]) for p in pool}
-    heap: list = []   # the k best as (-key, text, result), worst on top
-    evaluated, optimal, bound = 0, complete, float(first[visit[0]])
-    bar = _bar(progress, len(visit), layer.name)
-    for n, v in enumerate(visit):
-        lb = (float(first[v]), float(second[v]))
-        if len(heap) == top_k and lb > _worst(heap)[:2]:
-            bound = min(bound, lb[0])
-            break
-        if evaluated >= budget:
-            optimal = False
-            break
-        rows, bypass = rows_of[int(which[v])]
-        row = rows[int(index[v])]
-        for orders in itertools.product(*_level_orders(row, arch, bypass)):
-            mapping = build(row, arch, bypass, orders)
-            result = evaluate(layer, arch, mapping, validate=False)
-            evaluated += 1
-            key = objective.key(result.energy.total, result.latency.cycles) + (mapping_text(mapping),)
-            _push(heap, top_k, key, result)
-        if bar:
-            bar.update(1)
+    # visit each bypass choice's tilings best bound first, the choices taking turns (round robin), so a weak
+    # bound on one choice cannot spend the whole budget; a choice is done once its next bound is worse than the
+    # k-th best found (its bounds only grow from there).
+    queues = [(np.lexsort((np.arange(len(p[3])), p[1], p[0])), p) for p in pool]
+    heap: list = []   # the k best, worst on top
+    evaluated, optimal = 0, complete
+    left = [float(p[0][q[0]]) if len(q) else float("inf") for q, p in queues]
+    bar = _bar(progress, sum(len(q) for q, _ in queues), layer.name)
+    pos = [0] * len(queues)
+    active = [g for g in range(len(queues)) if len(queues[g][0])]
+    while active and evaluated < budget:
+        for g in list(active):
+            order, (first, second, _, rows, bypass) = queues[g]
+            v = order[pos[g]]
+            if len(heap) == top_k and (float(first[v]), float(second[v])) > _worst(heap)[:2]:
+                active.remove(g)
+                continue
+            for orders in itertools.product(*_level_orders(rows[v], arch, bypass)):
+                mapping = build(rows[v], arch, bypass, orders)
+                result = evaluate(layer, arch, mapping, validate=False)
+                evaluated += 1
+                _push(heap, top_k, objective.key(result.energy.total, result.latency.cycles)
+                      + (mapping_text(mapping),), result)
+            pos[g] += 1
+            if bar:
+                bar.update(1)
+            if pos[g] == len(order):
+                active.remove(g)
+                left[g] = float("inf")
+            else:
+                left[g] = float(first[order[pos[g]]])
+            if evaluated >= budget:
+                break
+    optimal = optimal and not active
+    bound = min(left)
     if bar:
         bar.close()
-    if evaluated >= budget:
-        bound = float(first[visit[n]])
     top = tuple(r for _, r in sorted(((_unneg(k), r) for k, r in heap), key=lambda kr: kr[0]))
-    return SearchResult(top, objective, evaluated, len(visit), time.perf_counter() - start, optimal,
-                        min(bound, float(objective.key(top[0].energy.total, top[0].latency.cycles)[0])),
-                        compulsory_energy(layer, arch))
+    bound = min(bound, float(objective.key(top[0].energy.total, top[0].latency.cycles)[0]))
+    return SearchResult(top, objective, evaluated, sum(len(q) for q, _ in queues), time.perf_counter() - start,
+                        optimal, bound, compulsory_energy(layer, arch))
 
 
 def _terms(objective: Objective, energy: np.ndarray, cycles: np.ndarray):

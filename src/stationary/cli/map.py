@@ -1,0 +1,77 @@
+"""`stationary map`: the mapper on every layer of a network: the best mapping per layer as a loop nest, its energy
+and cycles, how many candidates the search evaluated, how long it took, and how far above the energy floor
+(MACs plus each tensor once from DRAM) it sits. ``-o FILE`` writes the mappings as YAML that
+``stationary evaluate --mapping`` reads (one document per layer)."""
+from __future__ import annotations
+
+import sys
+
+from stationary import api
+from stationary.cli._common import add_network_arguments, print_json
+from stationary.core import StationaryError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("map", help="search the best mapping of each layer (the mapper)", description=__doc__)
+    add_network_arguments(p)
+    p.add_argument("--arch", required=True, help="preset name or arch YAML file")
+    p.add_argument("--dataflow", default="rs", help="ws, osa, osb, osc, nlr, rs, or none (default rs)")
+    p.add_argument("--objective", default="energy", help="energy, delay, edp or delay,energy (default energy)")
+    p.add_argument("--layer", action="append", help="only this layer (repeatable)")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes (the search runs in one today)")
+    p.add_argument("--top", type=int, default=1, help="the K best mappings per layer (default 1)")
+    p.add_argument("--json", action="store_true", help="print JSON, one object per layer")
+    p.add_argument("-o", "--output", help="write the best mappings as YAML to this file")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    from stationary.mapping.yaml_io import mapping_to_yaml
+    from stationary.report.results import loop_nest
+    from stationary.search import Objective, search
+    net = api.load_network(args.network, args.batch)
+    arch = api.load_arch(args.arch)
+    flow = api._parse_dataflow(args.dataflow)
+    goal = Objective.parse(args.objective)
+    if args.top < 1:
+        raise StationaryError("must be at least 1", field="--top", value=args.top)
+    layers = [net[name] for name in args.layer] if args.layer else list(net.layers)
+    bar = None
+    if not args.quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+        bar = tqdm(total=len(layers), unit="layer", file=sys.stderr)
+    records, docs = [], []
+    for layer in layers:
+        res = search(layer, arch, flow, objective=goal, top_k=args.top, jobs=args.jobs)
+        best = res.best
+        text = mapping_to_yaml(best.mapping, arch)
+        docs.append(f"# layer {layer.name}\n{text}")
+        records.append((layer, res, text))
+        if bar:
+            bar.update(1)
+    if bar:
+        bar.close()
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as fh:
+            fh.write("---\n".join(docs))
+    if args.json:
+        print_json([_json(layer, res, text, arch) for layer, res, text in records])
+        return 0
+    for layer, res, _ in records:
+        b = res.best
+        print(f"{layer.name}: energy {b.energy.total:.6g} {arch.unit.value} ({b.energy.per_mac:.3f} per MAC), "
+              f"{b.latency.cycles} cycles, {res.candidates} candidates, {res.seconds:.2f} s, "
+              f"{'optimal' if res.optimal else 'best found'}, {100 * res.gap:.1f} % above the energy floor")
+        print(loop_nest(b.mapping, arch))
+        print()
+    return 0
+
+
+def _json(layer, res, text, arch) -> dict:
+    b = res.best
+    return {"layer": layer.name, "energy_pj": b.energy.total_pj, "energy": b.energy.total,
+            "unit": arch.unit.value, "energy_per_mac": b.energy.per_mac, "cycles": b.latency.cycles,
+            "candidates": res.candidates, "tilings": res.tilings, "seconds": res.seconds, "optimal": res.optimal,
+            "lower_bound_energy": res.lower_bound, "gap": res.gap, "mapping": text,
+            "top": [{"energy": r.energy.total, "cycles": r.latency.cycles} for r in res.top]}
