@@ -58,7 +58,7 @@ def _select(network: Network, layers: Iterable[str] | None, kinds: Iterable[Laye
     return chosen
 
 
-def evaluate(network, arch, *, dataflow="rs", objective="energy", batch: int | None = None,
+def evaluate(network, arch, *, dataflow="rs", objective="delay,energy", batch: int | None = None,
              layers: Iterable[str] | None = None, kinds: Iterable[LayerKind] | None = None,
              jobs: int = 1, progress: bool = False) -> NetworkResult:
     """Map every selected layer with the mapper (best mapping for ``objective`` under ``dataflow``) and evaluate it."""

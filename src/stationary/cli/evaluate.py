@@ -7,7 +7,7 @@ from stationary import api
 from stationary.cli._common import print_json
 from stationary.core import StationaryError
 from stationary.model.evaluate import LayerResult, NetworkResult
-from stationary.report.results import layer_json, layer_table, network_table, access_table
+from stationary.report.results import access_table, layer_json, layer_table, network_json, network_table
 
 
 def register(sub) -> None:
@@ -16,7 +16,8 @@ def register(sub) -> None:
     p.add_argument("network", nargs="?", help="zoo name or network YAML file")
     p.add_argument("--arch", required=True, help="preset name or arch YAML file")
     p.add_argument("--dataflow", default="rs", help="ws, osa, osb, osc, nlr, rs, or none (default rs)")
-    p.add_argument("--objective", default="energy", help="energy, delay, edp or delay,energy (default energy)")
+    p.add_argument("--objective", default="delay,energy",
+                   help="energy, delay, edp or delay,energy (default delay,energy: fastest, then least energy)")
     p.add_argument("--batch", type=int, default=None, help="batch size N")
     p.add_argument("--layer", action="append", help="only this layer (repeatable)")
     p.add_argument("--problem", help="one layer: a layer YAML or a Timeloop problem YAML")
@@ -34,7 +35,7 @@ def run(args) -> int:
     result = api.evaluate(args.network, args.arch, dataflow=args.dataflow, objective=args.objective,
                           batch=args.batch, layers=args.layer, jobs=args.jobs)
     if args.json:
-        print_json([layer_json(r) for r in result.layers])
+        print_json(network_json(result))
     else:
         print(network_table(result))
     return 0

@@ -63,6 +63,31 @@ def layer_json(r: LayerResult) -> dict:
     }
 
 
+def network_json(result: NetworkResult) -> list[dict]:
+    """One object per layer (see :func:`layer_json`), then one with ``"layer": "total"``.
+
+    On the ``eyeriss`` preset every object also carries the chip's figures (stationary.chip.run.chip_fields: latency,
+    power, DRAM MB with and without RLC, GLB MB, active PEs, non-zero MACs) with the published ifmap densities."""
+    rows = [layer_json(r) for r in result.layers]
+    total = {"layer": "total", "macs": result.macs, "energy": result.energy_total, "unit": result.arch.unit.value,
+             "energy_pj": _energy_pj(result.layers[0], result.energy_total), "energy_per_mac": result.energy_per_mac,
+             "cycles": result.cycles, "utilization": result.utilization, "dram_accesses": result.dram_accesses,
+             "dram_accesses_per_mac": result.dram_accesses / result.macs}
+    if result.arch.name == "eyeriss":
+        from stationary.chip.run import figures_of, stated, total as chip_total
+        densities = stated(result.network)
+        figures = []
+        for i, r in enumerate(result.layers):
+            nxt = densities.of(result.layers[i + 1].layer.name) if i + 1 < len(result.layers) else None
+            figures.append(figures_of([r], r.layer.name, r.counts.units_used, densities.of(r.layer.name),
+                                      first_layer=(i == 0), output_density=nxt))
+        for row, fig in zip(rows, figures):
+            row.update({k: v for k, v in fig.json().items() if k != "layer"})
+        total.update({k: v for k, v in chip_total(figures).json().items() if k != "layer"})
+        total["densities"] = densities.source
+    return rows + [total]
+
+
 def network_table(result: NetworkResult) -> str:
     """Per layer: energy per MAC and its ISCA breakdown, DRAM accesses per MAC, utilization, cycles; then the nests."""
     cats = ("ALU", "RF", "array", "buffer", "DRAM")
@@ -108,4 +133,4 @@ def access_table(r: LayerResult) -> str:
                         rows)
 
 
-__all__ = ["layer_json", "network_table", "layer_table", "access_table", "loop_nest"]
+__all__ = ["layer_json", "network_json", "network_table", "layer_table", "access_table", "loop_nest"]
