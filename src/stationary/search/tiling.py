@@ -103,7 +103,9 @@ def tilings(layer: Layer, arch: Arch, dataflow: Dataflow | None, bypassed, *, ca
         return rows
 
     rows, complete = np.ones((1, len(DIMS), len(sl)), dtype=np.int64), True
-    for d in sorted((d for d in DIMS if sizes[d] > 1), key=lambda d: (-sizes[d], DIMS.index(d))):
+    required = (rules.spatial_required | rules.rf_required) if rules else frozenset()
+    # dims the dataflow pins down first (a beam must not fill their places with others), then the largest
+    for d in sorted((d for d in DIMS if sizes[d] > 1), key=lambda d: (d not in required, -sizes[d], DIMS.index(d))):
         allowed = allowed_slots(arch, rules, d, where)
         facts = np.array(factorizations(sizes[d], len(allowed)), dtype=np.int64)
         alone = np.ones((len(facts), len(DIMS), len(sl)), dtype=np.int64)
