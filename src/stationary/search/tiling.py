@@ -25,6 +25,7 @@ from stationary.search.space import allowed_slots, factorizations, fanout, slots
 from stationary.workload.layer import Layer
 
 _D = {d: k for k, d in enumerate(DIMS)}
+_CHUNK = 1 << 20   # rows expanded at once
 N, G, M, C, E, F, R, S = (_D[d] for d in (Dim.N, Dim.G, Dim.M, Dim.C, Dim.E, Dim.F, Dim.R, Dim.S))
 
 
@@ -111,12 +112,19 @@ def tilings(layer: Layer, arch: Arch, dataflow: Dataflow | None, bypassed, *, ca
         alone = np.ones((len(facts), len(DIMS), len(sl)), dtype=np.int64)
         alone[:, _D[d], list(allowed)] = facts
         opts = fit(alone)[:, _D[d], :]       # options that do not fit even alone never will
-        n, k = len(rows), len(opts)
-        rows = np.repeat(rows, k, axis=0)
-        rows[:, _D[d], :] = np.tile(opts, (n, 1))
-        rows = fit(rows)
-        if cap is not None and len(rows) > cap:
-            rows, complete = rows[np.argsort(score(rows), kind="stable")[:cap]], False
+        step = max(1, _CHUNK // max(1, len(opts)))
+        kept = []
+        for lo in range(0, len(rows), step):      # in chunks, so rows x options never fills memory
+            part = np.repeat(rows[lo:lo + step], len(opts), axis=0)
+            part[:, _D[d], :] = np.tile(opts, (min(step, len(rows) - lo), 1))
+            part = fit(part)
+            kept.append(part)
+            if cap is not None and sum(len(x) for x in kept) > cap:
+                merged = np.concatenate(kept)
+                sc = score(merged)
+                best = np.argsort(sc, kind="stable")[:cap]
+                kept, complete = [merged[best]], False
+        rows = np.concatenate(kept) if kept else rows[:0]
         if not len(rows):
             raise StationaryError(f"no tiling of {d.name} = {sizes[d]} fits the fan-outs and capacities of arch "
                                   f"{arch.name}" + (f" under {dataflow.label}" if dataflow else ""),
