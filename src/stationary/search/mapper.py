@@ -36,7 +36,8 @@ from stationary.search.tiling import tilings
 from stationary.workload.layer import Layer
 
 DEFAULT_BUDGET = 1500
-DEFAULT_BEAM = 20000
+DEFAULT_BEAM = 2000
+REFINE_BUDGET = 4000  # mappings the local-search pass may evaluate when the branch and bound stops early
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +172,16 @@ def search(layer: Layer, arch: Arch, dataflow: Dataflow | None = None, *, object
     bound = min(left)
     if bar:
         bar.close()
-    top = tuple(r for _, r in sorted(((_unneg(k), r) for k, r in heap), key=lambda kr: kr[0]))
+    ranked = sorted(((_unneg(k), r) for k, r in heap), key=lambda kr: kr[0])
+    if not optimal:  # the branch and bound stopped early: climb from its best and from random points
+        from stationary.search.refine import climb
+        found = climb(layer, arch, dataflow, objective, seeds=tuple(r.mapping for _, r in ranked[:3]),
+                      budget=REFINE_BUDGET)
+        evaluated += len(found)
+        extra = [(objective.key(r.energy.total, r.latency.cycles) + (mapping_text(r.mapping),), r) for r in found]
+        seen = {r.mapping for _, r in ranked}
+        ranked = sorted(ranked + [kr for kr in extra if kr[1].mapping not in seen], key=lambda kr: kr[0])[:top_k]
+    top = tuple(r for _, r in ranked)
     bound = min(bound, float(objective.key(top[0].energy.total, top[0].latency.cycles)[0]))
     return SearchResult(top, objective, evaluated, sum(len(q) for q, _ in queues), time.perf_counter() - start,
                         optimal, bound, compulsory_energy(layer, arch))

@@ -21,7 +21,7 @@ import math
 import random
 from dataclasses import dataclass
 
-from stationary.arch.spec import Arch
+from stationary.arch.spec import Arch, StorageKind
 from stationary.core import DIMS, Dim, StationaryError, Tensor
 from stationary.mapping.dataflows import Dataflow
 from stationary.mapping.legality import check
@@ -56,7 +56,9 @@ class _Climber:
         rules = dataflow.constraints if dataflow else None
         where = f"layer {layer.name}"
         self.allowed = {d: (allowed_slots(arch, rules, d, where) if layer.dims[d] > 1 else ()) for d in DIMS}
-        choices = bypass_choices(arch, dataflow)
+        rf = [i for i, level in enumerate(arch.levels) if level.kind is StorageKind.RF]
+        choices = [c for c in bypass_choices(arch, dataflow)  # register files keep what the dataflow says
+                   if rules is None or all(c[i] == rules.rf_bypass & arch.levels[i].keeps for i in rf)]
         self.bypass_options = choices
         self.toggles = sorted({(i, t) for c in choices for i, b in enumerate(c) for t in b},
                               key=lambda it: (it[0], it[1].value))
@@ -172,8 +174,11 @@ class _Climber:
                     break
 
 
+CLIMBS = 6  # random starting points climbed (besides the seeds)
+
+
 def climb(layer: Layer, arch: Arch, dataflow: Dataflow | None, objective: Objective, *,
-          seeds: tuple[Mapping, ...] = (), restarts: int = 200, budget: int = 2000, seed: int = 0
+          seeds: tuple[Mapping, ...] = (), restarts: int = 300, budget: int = 4000, seed: int = 0
           ) -> list[LayerResult]:
     """Results found by climbing from ``seeds`` and from the best of ``restarts`` random legal points, best first.
 
@@ -192,7 +197,8 @@ def climb(layer: Layer, arch: Arch, dataflow: Dataflow | None, objective: Object
         if p is not None and (key := c.score(p)) is not None:
             drawn.append((key, p))
     drawn.sort(key=lambda kp: kp[0])
-    for key, p in starts + drawn[:3]:
-        c.climb(p, key, rng, len(c.seen) + budget // 4)
+    climbs = starts + drawn[:CLIMBS]
+    for n, (key, p) in enumerate(climbs):  # each climb gets an equal share of what is left of the budget
+        c.climb(p, key, rng, len(c.seen) + (budget - len(c.seen)) // (len(climbs) - n))
     c.results.sort(key=lambda kr: kr[0])
     return [r for _, r in c.results]
