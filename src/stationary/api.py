@@ -62,14 +62,28 @@ def evaluate(network, arch, *, dataflow="rs", objective="delay,energy", batch: i
              layers: Iterable[str] | None = None, kinds: Iterable[LayerKind] | None = None,
              jobs: int = 1, progress: bool = False) -> NetworkResult:
     """Map every selected layer with the mapper (best mapping for ``objective`` under ``dataflow``) and evaluate it."""
-    from stationary.search import Objective, search
+    from stationary.search import Objective
     net, hw = load_network(network, batch), load_arch(arch)
     flow = _parse_dataflow(dataflow)
     goal = objective if isinstance(objective, Objective) else Objective.parse(objective)
-    results = []
-    for layer in _select(net, layers, kinds):
-        results.append(search(layer, hw, flow, objective=goal, jobs=jobs, progress=progress).best)
-    return NetworkResult(net.name, hw, tuple(results))
+    tasks = [(layer, hw, flow, goal) for layer in _select(net, layers, kinds)]
+    return NetworkResult(net.name, hw, tuple(_run_all(_best, tasks, jobs, progress and jobs == 1)))
+
+
+def _best(layer, arch, flow, goal, progress=False):
+    from stationary.search import search
+    return search(layer, arch, flow, objective=goal, progress=progress).best
+
+
+def _run_all(fn, tasks, jobs: int | None, progress: bool) -> list:
+    """``fn(*task)`` for every task, in order; in ``jobs`` worker processes when more than one (None: all cores)."""
+    import os
+    jobs = (os.cpu_count() or 1) if jobs is None else jobs
+    if jobs <= 1 or len(tasks) <= 1:
+        return [fn(*task, progress=progress) for task in tasks]
+    from concurrent.futures import ProcessPoolExecutor
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+        return list(pool.map(fn, *zip(*tasks)))
 
 
 def evaluate_mapping(layer: Layer, arch, mapping: Mapping) -> LayerResult:
@@ -104,18 +118,18 @@ class ComparisonRow:
 
 def compare(network="alexnet", *, pes: int = 256, batch: int = 16, dataflows: Iterable = COMPARED,
             kinds: Iterable[LayerKind] = (LayerKind.CONV, LayerKind.FC), layers: Iterable[str] | None = None,
-            progress: bool = False) -> tuple[ComparisonRow, ...]:
-    """The ISCA 2016 comparison: each dataflow on its own equal-area architecture, best energy per layer."""
+            jobs: int | None = None, progress: bool = False) -> tuple[ComparisonRow, ...]:
+    """The ISCA 2016 comparison: each dataflow on its own equal-area architecture, best energy per layer.
+
+    Layers and dataflows are mapped in ``jobs`` worker processes (None: one per core)."""
     from stationary.arch.isca2016 import PES_X, PES_Y, isca2016
-    from stationary.search import Objective, search
+    from stationary.search import Objective
     if pes != PES_X * PES_Y:
         raise StationaryError(f"the ISCA 2016 setups have {PES_X * PES_Y} PEs ({PES_X} x {PES_Y})", field="pes",
                               value=pes)
     net = load_network(network, batch)
-    rows = []
-    for flow in (_parse_dataflow(d) for d in dataflows):
-        arch = isca2016(flow.value)
-        for layer in _select(net, layers, kinds):
-            rows.append(ComparisonRow(flow, search(layer, arch, flow, objective=Objective.ENERGY,
-                                                   progress=progress).best))
-    return tuple(rows)
+    flows = [_parse_dataflow(d) for d in dataflows]
+    tasks = [(layer, isca2016(flow.value), flow, Objective.ENERGY) for flow in flows
+             for layer in _select(net, layers, kinds)]
+    best = _run_all(_best, tasks, jobs, progress and jobs == 1)
+    return tuple(ComparisonRow(task[2], result) for task, result in zip(tasks, best))

@@ -21,6 +21,7 @@ def register(sub) -> None:
     p.add_argument("--conv-only", action="store_true", help="CONV layers only")
     p.add_argument("--json", action="store_true", help="print JSON, one object per (layer, dataflow)")
     p.add_argument("--plot", metavar="FILE.png", help="draw the comparison as the paper does")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
 
@@ -29,7 +30,7 @@ def run(args) -> int:
     flows = [Dataflow.parse(d) for d in args.dataflow] if args.dataflow else api.COMPARED
     kinds = (LayerKind.CONV,) if args.conv_only else (LayerKind.CONV, LayerKind.FC)
     rows = api.compare(args.network, pes=args.pes, batch=args.batch, dataflows=flows, kinds=kinds,
-                       layers=args.layer, progress=not args.quiet and sys.stderr.isatty())
+                       layers=args.layer, jobs=args.jobs, progress=not args.quiet and sys.stderr.isatty())
     if args.json:
         print_json(comparison_json(rows))
     else:

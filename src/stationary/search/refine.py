@@ -198,7 +198,21 @@ def climb(layer: Layer, arch: Arch, dataflow: Dataflow | None, objective: Object
             drawn.append((key, p))
     drawn.sort(key=lambda kp: kp[0])
     climbs = starts + drawn[:CLIMBS]
-    for n, (key, p) in enumerate(climbs):  # each climb gets an equal share of what is left of the budget
-        c.climb(p, key, rng, len(c.seen) + (budget - len(c.seen)) // (len(climbs) - n))
+    for n, (key, p) in enumerate(climbs):  # each climb gets an equal share of half the budget
+        c.climb(p, key, rng, len(c.seen) + (budget // 2 - len(c.seen)) // (len(climbs) - n))
+    # iterated local search: kick the best point found with a few random moves and climb again
+    stale = 0
+    while len(c.seen) < budget and c.results and stale < 50:
+        key, best = min(c.results, key=lambda kr: kr[0])
+        p = c.from_mapping(best.mapping)
+        for _ in range(3):
+            p = next(c.neighbours(p, rng), p)
+        k2 = c.score(p)
+        before = len(c.seen)
+        if k2 is not None:
+            c.climb(p, k2, rng, budget)
+        stale = stale + 1 if min(c.results, key=lambda kr: kr[0])[0] >= key else 0
+        if len(c.seen) == before and k2 is None:
+            stale += 1
     c.results.sort(key=lambda kr: kr[0])
     return [r for _, r in c.results]
