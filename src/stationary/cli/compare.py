@@ -37,7 +37,7 @@ def run(args) -> int:
         print(comparison_table(rows, title=f"{args.network}, {args.pes} PEs, batch {args.batch}"))
     if args.plot:
         from stationary.report.plots import plot_comparison
-        plot_comparison([(r.layer, r.dataflow.label, r.breakdown) for r in rows], args.plot,
+        plot_comparison([(r.layer, r.dataflow.name, r.breakdown) for r in rows], args.plot,
                         title=f"{args.network}: energy per MAC by dataflow ({args.pes} PEs, batch {args.batch})")
         print(f"wrote {args.plot}", file=sys.stderr)
     return 0
