@@ -6,7 +6,7 @@ from __future__ import annotations
 from stationary import api
 from stationary.cli._common import print_json
 from stationary.core import StationaryError
-from stationary.model.evaluate import LayerResult, NetworkResult
+from stationary.model.evaluate import LayerResult
 from stationary.report.results import access_table, layer_json, layer_table, network_json, network_table
 
 
@@ -64,5 +64,3 @@ def _run_one(args) -> int:
         print(access_table(result))
     return 0
 
-
-__all__ = ["register", "run", "NetworkResult"]
