@@ -1,0 +1,18 @@
+"""`stationary map`: JSON fields, and the YAML it writes is what `evaluate --mapping` reads back to the same counts."""
+import json
+
+from stationary.cli import main
+
+
+def test_map_json_and_round_trip_through_evaluate(tmp_path, capsys):
+    out = tmp_path / "maps.yaml"
+    assert main(["map", "lenet5", "--arch", "eyeriss", "--dataflow", "rs", "--layer", "C3", "--json",
+                 "-o", str(out), "--quiet"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert {"layer", "energy_pj", "cycles", "candidates", "seconds", "mapping"} <= set(row)
+    assert row["layer"] == "C3" and row["candidates"] > 0 and row["energy_pj"] is None   # eyeriss is normalized
+    assert main(["evaluate", "lenet5", "--layer", "C3", "--arch", "eyeriss", "--mapping", str(out),
+                 "--json"]) == 0
+    (again,) = json.loads(capsys.readouterr().out)
+    assert again["cycles"] == row["cycles"]
+    assert abs(again["energy_per_mac"] - row["energy_per_mac"]) < 1e-9
