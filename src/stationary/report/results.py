@@ -103,9 +103,23 @@ def network_table(result: NetworkResult) -> str:
                  f"{result.dram_accesses / result.macs:.4f}", f"{result.utilization:.2f}", f"{result.cycles:,}"])
     unit = "normalized to one MAC" if result.arch.unit is Unit.MAC else f"x MAC energy ({result.arch.mac.mac_energy} pJ)"
     out = [f"{result.network} on {result.arch.name} (energy {unit})", format_table(headers, rows), ""]
+    if result.arch.name == "eyeriss":
+        out += [chip_table(network_json(result)), ""]
     for r in result.layers:
         out += [f"{r.layer.name}: {r.layer.describe()}", loop_nest(r.mapping, r.arch), ""]
     return "\n".join(out).rstrip()
+
+
+def chip_table(rows: list[dict]) -> str:
+    """The chip's figures (from :func:`network_json` on the eyeriss preset): 65 nm pJ table, 200 MHz."""
+    keys = ("latency_ms", "processing_latency_ms", "power_mw", "dram_mb", "dram_mb_uncompressed", "glb_mb",
+            "active_pes", "nonzero_macs")
+    heads = ["layer", "latency ms", "proc. ms", "power mW", "DRAM MB (RLC)", "DRAM MB raw", "GLB MB", "active PEs",
+             "non-zero MACs"]
+    body = [[r["layer"], *(("n/a" if r.get(k) is None else f"{r[k]:,.2f}" if isinstance(r[k], float) else
+                            f"{r[k]:,}") for k in keys)] for r in rows]
+    return ("Chip figures (65 nm table, 200 MHz; the mapper's mapping, not the chip's own configuration: "
+            "`stationary chip` runs that)\n" + format_table(heads, body))
 
 
 def layer_table(r: LayerResult) -> str:
