@@ -9,7 +9,7 @@ from dataclasses import replace
 from hypothesis import given, settings, strategies as st
 
 from stationary.arch.spec import Arch, ComputeUnit, MemoryLevel, StorageKind, Unit
-from stationary.core import DIMS, TENSORS, Tensor, prod
+from stationary.core import DIMS, TENSORS, Tensor, prime_factors, prod
 from stationary.mapping import Axis, LevelMapping, Loop, Mapping
 from stationary.model import analyze, energy
 from stationary.workload import Layer, LayerKind
@@ -26,16 +26,6 @@ def _arch(rf_keeps: frozenset, glb_keeps: frozenset) -> Arch:
     ), mac=ComputeUnit(1.0), unit=Unit.MAC)
 
 
-def _factors(n: int) -> list[int]:
-    out, p = [], 2
-    while n > 1:
-        while n % p == 0:
-            out.append(p)
-            n //= p
-        p += 1
-    return out
-
-
 @st.composite
 def cases(draw):
     stride = draw(st.integers(1, 2))
@@ -47,7 +37,7 @@ def cases(draw):
     temporal = [[], [], []]
     spatial = [{}, {}, {}]  # level -> {(dim, axis): bound}
     for dim, size in layer.dims.items():
-        for f in _factors(size):
+        for f in prime_factors(size):
             level = draw(st.integers(0, 2))
             if level > 0 and draw(st.booleans()):  # spatial over the fan-out into the RF (from the GLB)
                 key = (dim, draw(st.sampled_from([Axis.X, Axis.Y])))

@@ -116,3 +116,18 @@ def divisors(n: int) -> list[int]:
     """
     small = [d for d in range(1, math.isqrt(n) + 1) if n % d == 0]
     return small + [n // d for d in reversed(small) if d * d != n]
+
+
+def prime_factors(n: int) -> list[int]:
+    """Prime factors of ``n`` with multiplicity, smallest first.
+
+    >>> prime_factors(96)
+    [2, 2, 2, 2, 2, 3]
+    """
+    out, p = [], 2
+    while n > 1:
+        while n % p == 0:
+            out.append(p)
+            n //= p
+        p += 1
+    return out

@@ -22,7 +22,7 @@ import random
 from dataclasses import dataclass
 
 from stationary.arch.spec import Arch, StorageKind
-from stationary.core import DIMS, Dim, StationaryError, Tensor
+from stationary.core import DIMS, Dim, StationaryError, Tensor, prime_factors
 from stationary.mapping.dataflows import Dataflow
 from stationary.mapping.legality import check
 from stationary.mapping.mapping import LevelMapping, Loop, Mapping
@@ -37,16 +37,6 @@ class _Point:
     factors: tuple[tuple[int, ...], ...]      # [dim][slot]
     orders: tuple[tuple[Dim, ...], ...]       # per level, temporal dims outermost first
     bypass: tuple[frozenset[Tensor], ...]
-
-
-def _primes(n: int) -> list[int]:
-    out, p = [], 2
-    while n > 1:
-        while n % p == 0:
-            out.append(p)
-            n //= p
-        p += 1
-    return out
 
 
 class _Climber:
@@ -114,7 +104,7 @@ class _Climber:
             factors = []
             for d in DIMS:
                 f = [1] * len(self.slots)
-                for p in _primes(self.layer.dims[d]):
+                for p in prime_factors(self.layer.dims[d]):
                     f[rng.choice(self.allowed[d])] *= p
                 factors.append(tuple(f))
             if self.fits(factors):
@@ -128,7 +118,7 @@ class _Climber:
 
     def neighbours(self, p: _Point, rng: random.Random):
         moves = [("move", j, k, k2, q) for j, d in enumerate(DIMS) for k, f in enumerate(p.factors[j]) if f > 1
-                 for q in set(_primes(f)) for k2 in self.allowed[d] if k2 != k]
+                 for q in set(prime_factors(f)) for k2 in self.allowed[d] if k2 != k]
         moves += [("swap", i, a) for i, o in enumerate(p.orders) for a in range(len(o) - 1)]
         moves += [("bypass", i, t) for i, t in self.toggles]
         rng.shuffle(moves)
