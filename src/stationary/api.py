@@ -133,3 +133,30 @@ def compare(network="alexnet", *, pes: int = 256, batch: int = 16, dataflows: It
              for layer in _select(net, layers, kinds)]
     best = _run_all(_best, tasks, jobs, progress and jobs == 1)
     return tuple(ComparisonRow(task[2], result) for task, result in zip(tasks, best))
+
+
+def estimate_energy(model, arch="eyeriss", inputs=None, *, dataflow="rs", weight_bits: int | None = None,
+                    act_bits: int | None = None, layers: Iterable[str] | None = None):
+    """Per-layer energy of a model with real weights on real ``inputs`` (Yang et al., CVPR 2017): computation
+    (non-zero MACs x e_MAC) and data movement by level (the mapper's best ``dataflow`` mapping's accesses, scaled
+    by weight, ifmap and output densities and bit widths), per input, in the arch's unit.
+
+    ``model`` is a :class:`stationary.infer.Model` (or a trainable network's name, with random weights);
+    the rules are in :mod:`stationary.pruning.energy`; returns a tuple of ``LayerEnergy``.
+
+    >>> import numpy as np
+    >>> from stationary import api
+    >>> from stationary.infer import build
+    >>> x = np.random.default_rng(0).random((2, 1, 8, 8), dtype=np.float32)
+    >>> rows = api.estimate_energy(build("digits-cnn"), "eyeriss", x, layers=["FC2"])
+    >>> rows[0].layer, rows[0].unit.value, rows[0].computation <= rows[0].macs   # e_MAC = 1 (normalized)
+    ('FC2', 'MAC', True)
+    """
+    from stationary.pruning.energy import estimate
+    if isinstance(model, str):
+        from stationary.infer import build
+        model = build(model)
+    if inputs is None:
+        raise StationaryError("estimate_energy needs real inputs (an N x C x H x W batch)", field="inputs", value=None)
+    return estimate(model, load_arch(arch), inputs, dataflow=_parse_dataflow(dataflow), weight_bits=weight_bits,
+                    act_bits=act_bits, layers=layers)
