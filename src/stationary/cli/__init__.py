@@ -22,6 +22,7 @@ COMMANDS = (
     "map",
     "train",
     "quantize",
+    "prune",
     "simulate",
     "chip",
     "rlc",
