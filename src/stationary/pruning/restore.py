@@ -64,7 +64,10 @@ def restore_layer(model: Model, original: Model, name: str, mask: np.ndarray, in
         keep = np.flatnonzero(flat_mask[m])
         if keep.size:
             g = gram[np.ix_(keep, keep)] + ridge * scale * np.eye(keep.size)
-            new[m, keep] = np.linalg.solve(g, rhs[keep, m])
+            try:
+                new[m, keep] = np.linalg.solve(g, rhs[keep, m])
+            except np.linalg.LinAlgError:   # ridge 0 and an input that is always zero: the least-norm fit
+                new[m, keep] = np.linalg.lstsq(g, rhs[keep, m], rcond=None)[0]
     weights = dict(model.weights)
     weights[name] = (new.reshape(np.shape(w)).astype(np.float32), b)
     return model.with_weights(weights)
