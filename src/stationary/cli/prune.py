@@ -66,7 +66,7 @@ def run(args) -> int:
         _table(steps, setting, path)
     if args.plot:
         from stationary.pruning.plot import plot_steps
-        plot_steps(steps, args.plot, title=f"{args.network}: energy versus accuracy (eyeriss, pJ per image)")
+        plot_steps(steps, args.plot, title=f"{args.network}: energy per image on eyeriss (65 nm pJ table) versus test accuracy")
         if not args.json:
             print(f"plot written to {args.plot}")
     for m in methods:
