@@ -10,7 +10,6 @@ from stationary import api
 from stationary.arch import preset
 from stationary.core import StationaryError, Tensor
 from stationary.infer.model import Model, flatten, maxpool, relu
-from stationary.model.evaluate import evaluate
 from stationary.precision import mac_energy_pj
 from stationary.pruning.energy import best_mapping, estimate, layer_data
 from stationary.workload import Network, conv, fc

@@ -2,7 +2,6 @@
 no mapper time), and the `stationary prune` command's errors."""
 import json
 
-import numpy as np
 import pytest
 
 from stationary.arch import preset

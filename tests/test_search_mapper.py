@@ -6,7 +6,7 @@ import pytest
 
 from stationary.arch import preset
 from stationary.arch.spec import Arch, ComputeUnit, MemoryLevel, StorageKind
-from stationary.core import DIMS, StationaryError, TENSORS, Tensor
+from stationary.core import DIMS, StationaryError, TENSORS
 from stationary.mapping import Dataflow, LevelMapping, Loop, Mapping, check
 from stationary.model import evaluate
 from stationary.search import Objective, search

@@ -19,10 +19,10 @@ from importlib import resources
 import numpy as np
 import yaml
 
-from stationary.arch.spec import Arch, MemoryLevel, StorageKind, Unit
+from stationary.arch.spec import Arch, Unit
 from stationary.core import Tensor
+from stationary.model.energy import CATEGORY_OF_KIND
 
-_CATEGORY = {StorageKind.DRAM: "DRAM", StorageKind.BUFFER: "buffer", StorageKind.RF: "RF", StorageKind.DUMMY: "buffer"}
 
 
 def pj_table() -> dict:
@@ -34,8 +34,8 @@ def pj_arch(arch: Arch) -> Arch:
     from dataclasses import replace
     t = pj_table()
     mac, norm = float(t["mac_pj"]), t["normalized"]
-    levels = tuple(replace(l, read_energy=(norm[_CATEGORY[l.kind]] * mac,) * 3,
-                           write_energy=(norm[_CATEGORY[l.kind]] * mac,) * 3,
+    levels = tuple(replace(l, read_energy=(norm[CATEGORY_OF_KIND[l.kind]] * mac,) * 3,
+                           write_energy=(norm[CATEGORY_OF_KIND[l.kind]] * mac,) * 3,
                            network_energy=norm["array"] * mac if l.fanout > 1 else 0.0) for l in arch.levels)
     return replace(arch, levels=levels, mac=replace(arch.mac, mac_energy=norm["MAC"] * mac), unit=Unit.PJ,
                    source=arch.source + "; energies: " + t["source"])

@@ -20,7 +20,8 @@ from stationary.core import Tensor
 from stationary.model.counts import AccessCounts
 
 
-_CATEGORY = {StorageKind.DRAM: "DRAM", StorageKind.BUFFER: "buffer", StorageKind.RF: "RF", StorageKind.DUMMY: "buffer"}
+# the ISCA 2016 breakdown's category for each kind of storage level
+CATEGORY_OF_KIND = {StorageKind.DRAM: "DRAM", StorageKind.BUFFER: "buffer", StorageKind.RF: "RF", StorageKind.DUMMY: "buffer"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +71,7 @@ class Energy:
             elif e.level.endswith(" network"):
                 out["array"] += e.energy
             else:
-                out[_CATEGORY[kinds[e.level]]] += e.energy
+                out[CATEGORY_OF_KIND[kinds[e.level]]] += e.energy
         return out
 
     def by_tensor(self) -> dict[str, float]:

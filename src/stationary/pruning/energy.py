@@ -63,7 +63,7 @@ from stationary.infer.forward import forward, mac_layer
 from stationary.infer.model import Model, OpKind
 from stationary.mapping.dataflows import Dataflow
 from stationary.mapping.mapping import Mapping
-from stationary.model.counts import AccessCounts, LevelCounts, NetworkCounts
+from stationary.model.counts import AccessCounts
 from stationary.model.energy import energy
 from stationary.model.evaluate import LayerResult, evaluate
 from stationary.workload.layer import Layer

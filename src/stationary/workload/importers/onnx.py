@@ -110,7 +110,7 @@ def _convert(graph, name: str, source: str) -> Network:
             raise Unsupported(f"no shape inferred for {tensor!r}")
         if not all(isinstance(d, int) for d in dims):
             raise StationaryError("symbolic dimension left after shape inference; bind it with "
-                                  f"from_onnx(..., dims={{...}})", source=source, where=f"tensor {tensor}",
+                                  "from_onnx(..., dims={...})", source=source, where=f"tensor {tensor}",
                                   field="shape", value=list(dims))
         return dims
 
