@@ -152,9 +152,9 @@ def run_zigzag(net: str, batch: int, lpf: int) -> dict:
         wall, peak = wall + secs, max(peak, mb)
         print(f"  zigzag {row['name']} b{batch}: {secs:.0f} s, {r['energy'] / r['macs']:.2f} per MAC", flush=True)
     conv = per_mac(layers, {"conv"})
-    rel = lambda p: str(p.relative_to(ROOT))  # noqa: E731
-    return record("zigzag", "3.9.1", f"get_hardware_performance_zigzag({rel(workload)}, {rel(hw)}, {rel(mapping)}, "
-                  f"opt='energy', lpf_limit={lpf}), one process per layer", net, batch, layers,
+    paths = ", ".join(str(p.relative_to(ROOT)) for p in (workload, hw, mapping))
+    return record("zigzag", "3.9.1", f"get_hardware_performance_zigzag({paths}, opt='energy', lpf_limit={lpf}), "
+                  "one process per layer", net, batch, layers,
                   wall_s=round(wall, 2), peak_rss_mb=round(peak, 1), total_energy=conv["energy"],
                   energy_per_mac=conv["energy_per_mac"], conv=conv, cycles=sum(l["cycles"] for l in layers),
                   notes=f"AlexNet CONV1-5 only (the zoo's grouped layers). LOMA temporal search, lpf_limit {lpf}; "
