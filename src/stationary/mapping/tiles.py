@@ -50,6 +50,30 @@ def lattice(terms: tuple[tuple[Dim, int], ...], ranges: dict[Dim, list[tuple[int
     return values
 
 
+def overlap_size(base: np.ndarray, shift: int) -> int:
+    """Coordinates a footprint shares with itself moved by ``shift``: ``|B and (B + shift)|``."""
+    return len(base) if shift == 0 else int(np.intersect1d(base, base + shift, assume_unique=True).size)
+
+
+def union_size(base: np.ndarray, offsets: np.ndarray) -> int:
+    """Coordinates some child covers when children sit at ``offsets``: ``|U_o (B + o)|``."""
+    if len(offsets) == 1:
+        return len(base)
+    return int(np.unique((base[:, None] + offsets[None, :]).ravel()).size)
+
+
+def fresh_union_size(base: np.ndarray, offsets: np.ndarray, shift: int) -> int:
+    """Coordinates some child newly covers after its footprint moves by ``shift``: ``|U_o ((B + shift) - B) + o|``.
+
+    >>> fresh_union_size(np.arange(3), np.array([0, 3]), 1)    # [0,3) -> [1,4): coordinate 3, and 6 next door
+    2
+    """
+    if not shift:
+        return 0
+    fresh = np.setdiff1d(base + shift, base, assume_unique=True)
+    return union_size(fresh, offsets) if len(fresh) else 0
+
+
 def footprint(axis: TensorAxis, tile_bounds: dict[Dim, int]) -> np.ndarray:
     """The set of coordinates a tile with these per-dimension extents covers along ``axis``."""
     return lattice(axis.terms, {d: [(1, tile_bounds.get(d, 1))] for d, _ in axis.terms})

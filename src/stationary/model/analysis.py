@@ -32,13 +32,12 @@ True
 """
 from __future__ import annotations
 
-import numpy as np
-
 from stationary.arch.spec import Arch
 from stationary.core import TENSORS, Tensor, prod
 from stationary.mapping.legality import check, kept
 from stationary.mapping.mapping import Mapping
-from stationary.mapping.tiles import footprint, lattice, loop_strides, tensor_axes, tile_bounds_at
+from stationary.mapping.tiles import (footprint, fresh_union_size, lattice, loop_strides, overlap_size, tensor_axes,
+                                      tile_bounds_at, union_size)
 from stationary.model.counts import AccessCounts, LevelCounts, NetworkCounts
 from stationary.workload.layer import Layer
 
@@ -125,20 +124,20 @@ class _Pair:
 
     def input_counts(self) -> dict[str, int]:
         first_child = prod(len(b) for b in self.base)
-        first_parent = prod(_union(b, o) for b, o in zip(self.base, self.offsets))
+        first_parent = prod(union_size(b, o) for b, o in zip(self.base, self.offsets))
         child, parent = first_child, first_parent
         if self.child == self.depth:  # MACs keep nothing: every step fetches its operands anew
             steps = prod(loop.bound for _, loop in self.above)
             child, parent = steps * first_child, steps * first_parent
         else:
             for count, shift in self.steps():
-                child += count * (first_child - prod(_overlap(b, s) for b, s in zip(self.base, shift)))
+                child += count * (first_child - prod(overlap_size(b, s) for b, s in zip(self.base, shift)))
                 parent += count * _union_delta(self.base, self.offsets, shift)
         return {"child_fills": child * self.child_instances, "parent_reads": parent * self.parent_instances}
 
     def output_counts(self) -> dict[str, int]:
         tile = prod(len(b) for b in self.base)
-        union = prod(_union(b, o) for b, o in zip(self.base, self.offsets))
+        union = prod(union_size(b, o) for b, o in zip(self.base, self.offsets))
         if self.child == self.depth:
             residencies = prod(loop.bound for _, loop in self.above)
         else:
@@ -154,16 +153,6 @@ class _Pair:
         }
 
 
-def _overlap(base: np.ndarray, shift: int) -> int:
-    return len(base) if shift == 0 else int(np.intersect1d(base, base + shift, assume_unique=True).size)
-
-
-def _union(base: np.ndarray, offsets: np.ndarray) -> int:
-    if len(offsets) == 1:
-        return len(base)
-    return int(np.unique((base[:, None] + offsets[None, :]).ravel()).size)
-
-
 def _union_delta(bases, offsets, shift) -> int:
     """Words new to at least one child after a step: |U_o ((B + d) minus B) + o| over the children's offsets o.
 
@@ -172,8 +161,7 @@ def _union_delta(bases, offsets, shift) -> int:
     some axis, so the count is prod(n1) - prod(n2)."""
     n1 = n2 = 1
     for base, offs, d in zip(bases, offsets, shift):
-        covered = _union(base, offs)
-        fresh = np.setdiff1d(base + d, base, assume_unique=True) if d else base[:0]
+        covered = union_size(base, offs)
         n1 *= covered
-        n2 *= covered - (_union(fresh, offs) if len(fresh) else 0)
+        n2 *= covered - fresh_union_size(base, offs, d)
     return n1 - n2
