@@ -100,16 +100,22 @@ class _Context:
         self.loop_strides = np.stack([np.take_along_axis(self.strides[:, :, self.temporal[i]], orders[:, i], axis=1)
                                       for i in range(self.depth)], axis=1)
         self.steps = self.bounds.prod(axis=(1, 2))
+        self._extents: dict = {}
+
+    def extent(self, ks: tuple[int, ...]) -> np.ndarray:
+        """(n, 8): per dimension, the product of the bounds in slots ``ks`` (cached: pairs share them)."""
+        if ks not in self._extents:
+            self._extents[ks] = (self.rows[:, :, list(ks)].prod(axis=2) if ks
+                                 else np.ones((self.n, len(DIMS)), dtype=np.int64))
+        return self._extents[ks]
 
     def pair(self, p: int, c: int) -> "_Pair":
         sl = self.slots
-        spatial_below = lambda lvl: [k for k, s in enumerate(sl) if s.axis is not None and s.level < lvl]
-        between = [k for k, s in enumerate(sl) if s.axis is not None and p <= s.level < c]
-        inner = [k for k, s in enumerate(sl) if s.level >= c]
-        ext = self.rows[:, :, inner].prod(axis=2) if inner else np.ones((self.n, len(DIMS)), dtype=np.int64)
-        spread = self.rows[:, :, between].prod(axis=2) if between else np.ones_like(ext)
-        inst = lambda ks: self.rows[:, :, ks].prod(axis=(1, 2)) if ks else np.ones(self.n, dtype=np.int64)
-        return _Pair(p, c, between, ext, ext * spread, inst(spatial_below(c)), inst(spatial_below(p)),
+        below = lambda lvl: tuple(k for k, s in enumerate(sl) if s.axis is not None and s.level < lvl)
+        between = tuple(k for k, s in enumerate(sl) if s.axis is not None and p <= s.level < c)
+        ext = self.extent(tuple(k for k, s in enumerate(sl) if s.level >= c))
+        return _Pair(p, c, list(between), ext, ext * self.extent(between),
+                     self.extent(below(c)).prod(axis=1), self.extent(below(p)).prod(axis=1),
                      self.dims[:, :c].reshape(self.n, -1), self.bounds[:, :c].reshape(self.n, -1),
                      self.loop_strides[:, :c].reshape(self.n, -1))
 
@@ -130,7 +136,7 @@ class _Pair:
 
 def _last_product(pair: _Pair, relevant_dims) -> np.ndarray:
     """Product of the loop bounds above the child down to the last loop (bound > 1) on a relevant dim."""
-    rel = np.isin(pair.dims, relevant_dims) & (pair.bounds > 1)
+    rel = _in(pair.dims, relevant_dims) & (pair.bounds > 1)
     cum = np.cumprod(pair.bounds, axis=1)
     last = rel.shape[1] - 1 - np.argmax(rel[:, ::-1], axis=1)
     return np.where(rel.any(axis=1), cum[np.arange(len(cum)), last], 1)
@@ -155,10 +161,8 @@ def _outputs(ctx: _Context, pair: _Pair) -> dict:
         residencies = pair.bounds.prod(axis=1)
     else:
         residencies = _last_product(pair, dims)
-    fresh = np.where(np.isin(pair.dims, dims), pair.bounds, 1).prod(axis=1)
-    rows = ctx.rows
-    reduction = (rows[:, :, pair.between][:, [C, R, S]].prod(axis=(1, 2)) if pair.between
-                 else np.ones(ctx.n, dtype=np.int64))
+    fresh = np.where(_in(pair.dims, dims), pair.bounds, 1).prod(axis=1)
+    reduction = ctx.extent(tuple(pair.between))[:, [C, R, S]].prod(axis=1)
     continued = residencies - fresh
     return {
         "child_fills": (continued * tile * pair.child_instances // reduction if pair.child < ctx.depth
@@ -183,7 +187,7 @@ def _inputs(ctx: _Context, pair: _Pair) -> dict:
     first_child = plain * h.length * w.length
     # a step moves the N, G, C part of the tile (and so the whole tile) when its loop, or any loop inside it that
     # rewinds, is on N, G or C
-    on_plain = np.isin(pair.dims, [N, G, C])
+    on_plain = _in(pair.dims, [N, G, C])
     inner_plain = np.flip(np.cumsum(np.flip(on_plain & (pair.bounds > 1), axis=1), axis=1), axis=1)
     inner_plain[:, :-1] = inner_plain[:, 1:]
     inner_plain[:, -1] = 0
@@ -221,9 +225,9 @@ class _Halo:
             for k in pair.between:
                 bound = ctx.rows[:, d, k]
                 cols += [np.where(bound > 1, ctx.strides[:, d, k], 0), bound]
-        keys, self.gid = np.unique(np.stack(cols, axis=1), axis=0, return_inverse=True)
-        self.gid = self.gid.reshape(-1)
-        self.keys = [tuple(int(v) for v in key) for key in keys]
+        table = np.stack(cols, axis=1)
+        first, self.gid = _unique_rows(table)
+        self.keys = [tuple(int(v) for v in table[i]) for i in first]
         info = [self._geometry(key) for key in self.keys]
         self.length = np.array([len(b) for b, _, _ in info], dtype=np.int64)[self.gid]
         self.cover = np.array([cov for _, _, cov in info], dtype=np.int64)[self.gid]
@@ -256,17 +260,37 @@ class _Halo:
         """(overlap, fresh union) of candidate j's step of loop q."""
         shift = self.shift(j, q)
         gid = self.gid[j]
-        pairs, inv = np.unique(np.stack([gid, shift], axis=1), axis=0, return_inverse=True)
-        ov = np.empty(len(pairs), dtype=np.int64)
-        fu = np.empty(len(pairs), dtype=np.int64)
-        for i, (g, s) in enumerate(pairs.tolist()):
+        table = np.stack([gid, shift], axis=1)
+        first, inv = _unique_rows(table)
+        ov = np.empty(len(first), dtype=np.int64)
+        fu = np.empty(len(first), dtype=np.int64)
+        for i, (g, s) in enumerate(table[first].tolist()):
             key = (self.u, self.dil, len(self.pair.between), self.keys[g], s)
             if key not in _SHIFTS:
                 base, offsets, _ = self._geometry(self.keys[g])
                 _SHIFTS[key] = (overlap_size(base, s), fresh_union_size(base, offsets, s))
             ov[i], fu[i] = _SHIFTS[key]
-        inv = inv.reshape(-1)
         return ov[inv], fu[inv]
+
+
+def _unique_rows(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(index of each distinct row's first occurrence, each row's group): rows packed into one integer each
+    when they fit in 62 bits (a 1-D sort is far faster than ``np.unique(axis=0)``)."""
+    low = table.min(axis=0)
+    span = table.max(axis=0) - low + 1
+    if float(np.prod(span.astype(np.float64))) < 2.0 ** 62:
+        radix = np.concatenate([[1], np.cumprod(span[:-1])]).astype(np.int64)
+        _, first, inv = np.unique(((table - low) * radix).sum(axis=1), return_index=True, return_inverse=True)
+    else:
+        _, first, inv = np.unique(table, axis=0, return_index=True, return_inverse=True)
+    return first, inv.reshape(-1)
+
+
+def _in(dims: np.ndarray, members) -> np.ndarray:
+    """``np.isin`` for dimension indices, by table lookup."""
+    table = np.zeros(len(DIMS), dtype=bool)
+    table[list(members)] = True
+    return table[dims]
 
 
 def _add(totals: dict, level: int, tensor: Tensor, **kinds) -> None:
