@@ -66,7 +66,7 @@ SMALL = [
 @pytest.mark.parametrize("objective", [Objective.ENERGY, Objective.DELAY_ENERGY, Objective.EDP])
 @pytest.mark.parametrize("layer,arch", SMALL, ids=[l.name for l, _ in SMALL])
 def test_optimal_against_brute_force(layer, arch, objective):
-    r = search(layer, arch, None, objective=objective, budget=10**6, beam=None)
+    r = search(layer, arch, None, objective=objective, budget=10**6)
     assert r.optimal
     check(layer, arch, r.best.mapping)
     assert objective.key(r.best.energy.total, r.best.latency.cycles) == _brute_force(layer, arch, objective)
@@ -74,7 +74,7 @@ def test_optimal_against_brute_force(layer, arch, objective):
 
 def test_top_k_sorted_and_distinct():
     layer, arch = SMALL[0]
-    r = search(layer, arch, None, top_k=5, budget=10**6, beam=None)
+    r = search(layer, arch, None, top_k=5, budget=10**6)
     keys = [(x.energy.total, x.latency.cycles) for x in r.top]
     assert len(r.top) == 5 and keys == sorted(keys)
     assert len({x.mapping for x in r.top}) == 5
@@ -88,7 +88,7 @@ NET = load_network("alexnet", 1)
 def test_alexnet_layers_legal_under_every_dataflow(flow, name, batch):
     layer = NET[name].with_batch(batch)
     arch = preset("eyeriss")
-    r = search(layer, arch, flow, budget=30, beam=2000)
+    r = search(layer, arch, flow, budget=3000)
     check(layer, arch, r.best.mapping)
     rules = flow.constraints
     for i, (level, lm) in enumerate(zip(arch.levels, r.best.mapping.levels)):
@@ -102,8 +102,8 @@ def test_alexnet_layers_legal_under_every_dataflow(flow, name, batch):
 
 def test_deterministic():
     layer = NET["CONV1"]
-    a = search(layer, preset("eyeriss"), Dataflow.RS, budget=40, beam=2000)
-    b = search(layer, preset("eyeriss"), Dataflow.RS, budget=40, beam=2000)
+    a = search(layer, preset("eyeriss"), Dataflow.RS, budget=3000)
+    b = search(layer, preset("eyeriss"), Dataflow.RS, budget=3000)
     assert a.best.mapping == b.best.mapping and a.candidates == b.candidates
 
 

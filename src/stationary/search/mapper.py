@@ -1,51 +1,57 @@
-"""The mapper: branch and bound over tilings, bypass choices and loop orders, exact where it finishes.
+"""The mapper: exact branch and bound where the space is small enough, bulk local search where it is not.
 
-1. For each bypass choice (keep-everything first), enumerate the tilings that fit (``tiling.tilings``) and bound
-   each one's energy and cycles from below, in bulk (``bound.tiling_bounds``).
-2. Visit tilings best bound first; for each, evaluate every class of loop orders (``space.order_classes``) with
-   ``stationary.model.evaluate`` - the model itself, so the numbers are the model's.
-3. Stop when the next tiling's bound is worse than the k-th best found: every mapping left is provably no better,
-   so the result is optimal over the space (``SearchResult.optimal``). A search that runs out of its evaluation
-   budget first returns the best found and ``optimal=False``; ``bound`` is then the best bound among what was
-   left, so ``best`` is within ``best - bound`` of the optimum.
+* **Exact** (the sum over bypass choices of each dimension's options that fit, multiplied, is at most
+  ``exact_limit``): every tiling is enumerated (``tiling.tilings``) and bounded from below in bulk
+  (``bound.tiling_bounds``); tilings are visited best bound first, each with every class of loop orders
+  (``space.order_classes``), evaluated in chunks as arrays (``bulk.evaluate_batch``, equal to the model); the
+  search stops when the next bound is worse than the k-th best, so the result is the optimum
+  (``SearchResult.optimal``), unless ``budget`` candidates ran out first.
+* **Local search** (larger spaces): ``refine.climb`` - thousands of random legal points, the best few descending
+  together through bulk-evaluated neighbourhoods, then iterated kicks. ``bound`` is then a floor no mapping can
+  beat (compulsory energy, and the MACs spread over every unit), not a proof about the result.
+
+The reported results are re-evaluated by ``stationary.model.evaluate``, so every number is the model's.
 
 >>> from stationary.arch import preset
 >>> from stationary.workload import conv
 >>> r = search(conv("c", 4, 2, 5, 3), preset("eyeriss"), Dataflow.RS)
->>> r.best.energy.total >= r.lower_bound, r.candidates > 0
-(True, True)
+>>> r.best.energy.total >= r.lower_bound, r.candidates > 0, r.method
+(True, True, 'branch and bound')
 """
 from __future__ import annotations
 
-import heapq
 import itertools
+import math
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
-from stationary.arch.spec import Arch, StorageKind
-from stationary.core import DIMS, StationaryError
+from stationary.arch.spec import Arch
+from stationary.core import DIMS, StationaryError, prod
 from stationary.mapping.dataflows import Dataflow
 from stationary.mapping.mapping import LevelMapping, Loop, Mapping
 from stationary.model.evaluate import LayerResult, evaluate
 from stationary.search.bound import compulsory_energy, tiling_bounds
+from stationary.search.bulk import evaluate_batch
 from stationary.search.objective import Objective
-from stationary.search.space import bypass_choices, order_classes, sensitive, slots
-from stationary.search.tiling import tilings
+from stationary.search.refine import Found, Space, climb, terms
+from stationary.search.space import fanout, order_classes, sensitive, slots
+from stationary.search.tiling import space_size, tilings
 from stationary.workload.layer import Layer
 
-DEFAULT_BUDGET = 1500
-DEFAULT_BEAM = 2000
-REFINE_BUDGET = 4000  # mappings the local-search pass may evaluate when the branch and bound stops early
+DEFAULT_BUDGET = 40_000     # candidates evaluated
+EXACT_LIMIT = 20_000        # tilings (an upper estimate) up to which the exact branch and bound runs
+CHUNK = 128                 # tilings evaluated per bulk call in the branch and bound
 
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
-    """The mapper's answer: ``top`` best first (``best`` is ``top[0]``); ``candidates`` mappings evaluated by
-    the model, ``tilings`` tilings bounded; ``optimal`` when the search proved nothing left could do better;
-    ``bound`` a lower bound of the objective's first term over the whole space; ``lower_bound`` the energy
-    floor of any mapping (MACs plus each tensor's words once at the outermost level)."""
+    """The mapper's answer: ``top`` best first (``best`` is ``top[0]``); ``candidates`` mappings evaluated,
+    ``tilings`` tilings bounded (exact method); ``method`` "branch and bound" or "local search"; ``optimal``
+    when the search proved nothing left could do better; ``bound`` a lower bound of the objective's first term
+    over the whole space; ``lower_bound`` the energy floor of any mapping (MACs plus each tensor's words once at
+    the outermost level)."""
     top: tuple[LayerResult, ...]
     objective: Objective
     candidates: int
@@ -54,6 +60,7 @@ class SearchResult:
     optimal: bool
     bound: float
     lower_bound: float
+    method: str = "branch and bound"
 
     @property
     def best(self) -> LayerResult:
@@ -84,149 +91,127 @@ def build(row: np.ndarray, arch: Arch, bypass, orders) -> Mapping:
     return Mapping(tuple(levels))
 
 
-def _level_orders(row: np.ndarray, arch: Arch, bypass) -> list[tuple]:
-    sl = slots(arch)
-    touched = sensitive(arch, bypass)
-    per_level = []
-    for i in range(len(arch.levels)):
-        t = next(k for k, s in enumerate(sl) if s.level == i and s.axis is None)
-        dims = tuple(d for d in DIMS if row[DIMS.index(d), t] > 1)
-        per_level.append(order_classes(dims, touched[i]))
-    return per_level
-
-
-def _bypass_space(arch: Arch, dataflow: Dataflow | None):
-    """Bypass choices; under a dataflow the register files keep exactly what the dataflow leaves them."""
-    out = []
-    for choice in bypass_choices(arch, dataflow):
-        if dataflow is not None and any(choice[i] != dataflow.constraints.rf_bypass & level.keeps
-                                        for i, level in enumerate(arch.levels) if level.kind is StorageKind.RF):
-            continue
-        out.append(choice)
-    return out
+def build_indexed(row: np.ndarray, order: np.ndarray, arch: Arch, bypass) -> Mapping:
+    """``build`` from an order array (levels x 8 dimension indices, loops of bound 1 anywhere)."""
+    temporal = [next(k for k, s in enumerate(slots(arch)) if s.level == i and s.axis is None)
+                for i in range(len(arch.levels))]
+    return build(row, arch, bypass, [tuple(DIMS[d] for d in order[i] if row[d, temporal[i]] > 1)
+                                     for i in range(len(arch.levels))])
 
 
 def search(layer: Layer, arch: Arch, dataflow: Dataflow | None = None, *, objective: Objective = Objective.ENERGY,
            top_k: int = 1, jobs: int = 1, progress: bool = False, budget: int = DEFAULT_BUDGET,
-           beam: int | None = DEFAULT_BEAM) -> SearchResult:
+           exact_limit: int = EXACT_LIMIT, seed: int = 0) -> SearchResult:
     """The best ``top_k`` mappings of ``layer`` on ``arch`` under ``dataflow`` (None: any) for ``objective``.
 
     Raises StationaryError when the dataflow admits no legal mapping (saying which dimension or tile cannot fit).
-    ``budget`` caps the mappings evaluated, ``beam`` the partial tilings carried per bypass choice (None: all);
-    either one reached makes the result heuristic (``optimal=False``). ``jobs`` is accepted for the API's sake;
-    the search runs in this process.
+    ``budget`` caps the candidates evaluated; ``exact_limit`` picks the method (see the module docstring);
+    ``seed`` seeds the local search (results are deterministic for a seed). ``jobs`` is accepted for the API's
+    sake: one layer's search runs in this process (``api.evaluate`` spreads layers over processes).
     """
     start = time.perf_counter()
     if isinstance(objective, str):
         objective = Objective.parse(objective)
     if top_k < 1:
         raise StationaryError("top_k must be at least 1", field="top_k", value=top_k)
-    pool, errors, complete = [], [], True
-    for b, bypass in enumerate(_bypass_space(arch, dataflow)):
-        def score(rows, bypass=bypass):
-            return _terms(objective, *tiling_bounds(rows, layer, arch, bypass))[0]
+    space = Space(layer, arch, dataflow, objective)
+    size = 0
+    for b in space.choices:
+        size += space_size(layer, arch, dataflow, b, limit=exact_limit - size)
+        if size > exact_limit:
+            break
+    bar = _bar(progress, budget, layer.name)
+    if size <= exact_limit:
+        found, evaluated, bounded, optimal, bound = _branch_and_bound(space, top_k, budget, bar)
+        method = "branch and bound"
+    else:
+        found = climb(layer, arch, dataflow, objective, budget=budget, seed=seed, bar=bar)
+        evaluated, bounded, optimal, method = found.evaluated, 0, False, "local search"
+        if not len(found.rows):     # nothing legal drawn: the enumeration says why, or seeds the climb
+            rows, _ = tilings(layer, arch, dataflow, space.choices[0], cap=64, score=lambda r: np.zeros(len(r)))
+            seeds = (rows, np.tile(np.arange(8), (len(rows), len(arch.levels), 1)), np.zeros(len(rows), dtype=int))
+            found = climb(layer, arch, dataflow, objective, budget=budget, seed=seed, seeds=seeds, bar=bar)
+            evaluated += found.evaluated
+        units = prod(fanout(arch, s) for s in space.slots if s.axis is not None)
+        bound = float(terms(objective, np.array([compulsory_energy(layer, arch)]),
+                            np.array([math.ceil(layer.macs / units)]))[0][0])
+    if bar:
+        bar.close()
+    if not len(found.rows):
+        raise StationaryError("no legal mapping found", where=f"layer {layer.name}")
+    results = [evaluate(layer, arch, build_indexed(found.rows[i], found.orders[i], arch,
+                                                   found.choices[found.bypass[i]]), validate=False)
+               for i in range(min(len(found.rows), max(top_k, 8)))]
+    results.sort(key=lambda r: objective.key(r.energy.total, r.latency.cycles) + (mapping_text(r.mapping),))
+    top = tuple(results[:top_k])
+    bound = min(bound, float(objective.key(top[0].energy.total, top[0].latency.cycles)[0]))
+    return SearchResult(top, objective, evaluated, bounded, time.perf_counter() - start, optimal, bound,
+                        compulsory_energy(layer, arch), method)
+
+
+def _branch_and_bound(space: Space, top_k: int, budget: int, bar):
+    """Every tiling of every bypass choice, best bound first, with every class of loop orders, in bulk chunks."""
+    layer, arch, objective = space.layer, space.arch, space.objective
+    pool, errors = [], []
+    for b, bypass in enumerate(space.choices):
         try:
-            rows, whole = tilings(layer, arch, dataflow, bypass, cap=beam, score=score)
+            rows, _ = tilings(layer, arch, space.dataflow, bypass)
         except StationaryError as err:
             errors.append(err)
             continue
-        complete &= whole
-        first, second = _terms(objective, *tiling_bounds(rows, layer, arch, bypass))
-        pool.append((first, second, b, rows, bypass))
+        first, second = terms(objective, *tiling_bounds(rows, layer, arch, bypass))
+        pool.append((np.full(len(rows), b), rows, first, second))
     if not pool:
         raise errors[0] if errors else StationaryError("no legal mapping", where=f"layer {layer.name}")
-    # visit each bypass choice's tilings best bound first, the choices taking turns (round robin), so a weak
-    # bound on one choice cannot spend the whole budget; a choice is done once its next bound is worse than the
-    # k-th best found (its bounds only grow from there).
-    queues = [(np.lexsort((np.arange(len(p[3])), p[1], p[0])), p) for p in pool]
-    heap: list = []   # the k best, worst on top
-    evaluated, optimal = 0, complete
-    left = [float(p[0][q[0]]) if len(q) else float("inf") for q, p in queues]
-    bar = _bar(progress, sum(len(q) for q, _ in queues), layer.name)
-    pos = [0] * len(queues)
-    active = [g for g in range(len(queues)) if len(queues[g][0])]
-    while active and evaluated < budget:
-        for g in list(active):
-            order, (first, second, _, rows, bypass) = queues[g]
-            v = order[pos[g]]
-            if len(heap) == top_k and (float(first[v]), float(second[v])) > _worst(heap)[:2]:
-                active.remove(g)
-                continue
-            for orders in itertools.product(*_level_orders(rows[v], arch, bypass)):
-                mapping = build(rows[v], arch, bypass, orders)
-                result = evaluate(layer, arch, mapping, validate=False)
-                evaluated += 1
-                _push(heap, top_k, objective.key(result.energy.total, result.latency.cycles)
-                      + (mapping_text(mapping),), result)
-            pos[g] += 1
-            if bar:
-                bar.update(1)
-            if pos[g] == len(order):
-                active.remove(g)
-                left[g] = float("inf")
-            else:
-                left[g] = float(first[order[pos[g]]])
-            if evaluated >= budget:
-                break
-    optimal = optimal and not active
-    bound = min(left)
-    if bar:
-        bar.close()
-    ranked = sorted(((_unneg(k), r) for k, r in heap), key=lambda kr: kr[0])
-    if not optimal:  # the branch and bound stopped early: climb from its best and from random points
-        from stationary.search.refine import climb
-        found = climb(layer, arch, dataflow, objective, seeds=tuple(r.mapping for _, r in ranked[:3]),
-                      budget=REFINE_BUDGET)
-        evaluated += len(found)
-        extra = [(objective.key(r.energy.total, r.latency.cycles) + (mapping_text(r.mapping),), r) for r in found]
-        seen = {r.mapping for _, r in ranked}
-        ranked = sorted(ranked + [kr for kr in extra if kr[1].mapping not in seen], key=lambda kr: kr[0])[:top_k]
-    top = tuple(r for _, r in ranked)
-    bound = min(bound, float(objective.key(top[0].energy.total, top[0].latency.cycles)[0]))
-    return SearchResult(top, objective, evaluated, sum(len(q) for q, _ in queues), time.perf_counter() - start,
-                        optimal, bound, compulsory_energy(layer, arch))
+    which, rows, first, second = (np.concatenate(x) for x in zip(*pool))
+    visit = np.lexsort((np.arange(len(rows)), second, first))
+    best = None          # (rows, orders, bypass, first, second) of the k best so far
+    evaluated, pos = 0, 0
+    while pos < len(visit) and evaluated < budget:
+        if best is not None and len(best[0]) >= top_k and \
+                (first[visit[pos]], second[visit[pos]]) > (best[3][top_k - 1], best[4][top_k - 1]):
+            break
+        chunk = visit[pos:pos + CHUNK]
+        pos += len(chunk)
+        c_rows, c_orders, c_bypass = [], [], []
+        for v in chunk:
+            for orders in itertools.product(*_level_orders(rows[v], space, space.choices[which[v]])):
+                c_rows.append(rows[v])
+                c_orders.append(orders)
+                c_bypass.append(which[v])
+        c_rows, c_orders, c_bypass = np.array(c_rows), np.array(c_orders), np.array(c_bypass)
+        f, s = np.full(len(c_rows), np.inf), np.full(len(c_rows), np.inf)
+        for b in np.unique(c_bypass):
+            idx = np.nonzero(c_bypass == b)[0]
+            res = evaluate_batch(layer, arch, space.choices[b], c_rows[idx], c_orders[idx])
+            f[idx], s[idx] = terms(objective, res.energy, res.cycles)
+        evaluated += len(c_rows)
+        if bar:
+            bar.update(len(c_rows))
+        merged = (c_rows, c_orders, c_bypass, f, s) if best is None else \
+            tuple(np.concatenate([a, b]) for a, b in zip(best, (c_rows, c_orders, c_bypass, f, s)))
+        keep = np.lexsort((np.arange(len(merged[3])), merged[4], merged[3]))[:max(top_k, 8)]
+        best = tuple(x[keep] for x in merged)
+    optimal = pos >= len(visit) or (len(best[0]) >= top_k and
+                                    (first[visit[pos]], second[visit[pos]]) > (best[3][top_k - 1], best[4][top_k - 1]))
+    bound = float(first[visit[pos]]) if pos < len(visit) else float("inf")
+    return Found(*best, space.choices, evaluated), evaluated, len(rows), optimal, bound
 
 
-def _terms(objective: Objective, energy: np.ndarray, cycles: np.ndarray):
-    if objective in (Objective.DELAY, Objective.DELAY_ENERGY):
-        return cycles, energy
-    if objective is Objective.EDP:
-        return energy * cycles, energy
-    return energy, cycles
-
-
-class _Neg:
-    """Reverses the order of a sort key, so heapq (a min-heap) keeps the worst of the k best on top."""
-    __slots__ = ("key",)
-
-    def __init__(self, key):
-        self.key = key
-
-    def __lt__(self, other):
-        return self.key > other.key
-
-    def __eq__(self, other):
-        return self.key == other.key
-
-
-def _push(heap, k, key, result):
-    item = (_Neg(key), result)
-    if len(heap) < k:
-        heapq.heappush(heap, item)
-    elif key < heap[0][0].key:
-        heapq.heapreplace(heap, item)
-
-
-def _worst(heap) -> tuple:
-    return heap[0][0].key
-
-
-def _unneg(neg: _Neg) -> tuple:
-    return neg.key
+def _level_orders(row: np.ndarray, space: Space, bypass) -> list[list[np.ndarray]]:
+    """Per level, one full order (8 dimension indices, loops of bound 1 last) per class of loop orders."""
+    touched = sensitive(space.arch, bypass)
+    out = []
+    for i in range(space.depth):
+        t = space.temporal[i]
+        dims = tuple(d for d in DIMS if row[DIMS.index(d), t] > 1)
+        rest = [j for j, d in enumerate(DIMS) if d not in dims]
+        out.append([np.array([DIMS.index(d) for d in order] + rest) for order in order_classes(dims, touched[i])])
+    return out
 
 
 def _bar(progress: bool, total: int, name: str):
     if not progress:
         return None
     from tqdm import tqdm
-    return tqdm(total=total, desc=name, unit="tiling", leave=False)
+    return tqdm(total=total, desc=name, unit="candidate", leave=False)

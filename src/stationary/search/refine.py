@@ -1,208 +1,272 @@
-"""Local search: improve mappings by small moves, from the branch and bound's best and from random legal points.
+"""Local search in bulk: many points climb at once, every neighbourhood evaluated as one array by ``search.bulk``.
 
-Where the branch and bound stops early (its budget or beam reached on a large layer), its best tiling can sit far
-from good ones it never expanded. This pass climbs from it, and from random legal points drawn with a fixed seed
-(deterministic), by first-improvement moves: one prime factor of a dimension to another slot the dataflow allows,
-two adjacent temporal loops swapped, one tensor's bypass at a buffer toggled. Every candidate is evaluated by the
-analytical model (:func:`stationary.model.evaluate`), so it can only report what the model counts.
+Used where the branch and bound cannot finish (large layers), and to polish what it found. Deterministic (a seeded
+numpy generator):
+
+1. Draw ``samples`` random legal points (each prime factor of each dimension in a random slot the dataflow allows,
+   random loop orders, a random bypass choice), evaluate them all, and keep the ``width`` best distinct ones,
+   plus the seeds given.
+2. Steepest descent for all of them together: a point's neighbours are one prime factor moved to another allowed
+   slot, one loop moved to another place in its level's order, or one tensor's bypass at one level toggled; each
+   point moves to its best neighbour until none improves.
+3. Iterated local search: the best point found, kicked by a few random moves, climbs again, until about ``budget``
+   candidates have been evaluated (a neighbourhood under way is finished) or ``patience`` kicks in a row found
+   nothing better.
+
+Every number is the model's (``search.bulk`` equals ``stationary.model`` exactly, tests/test_search_bulk.py).
 
 >>> from stationary.arch import preset
 >>> from stationary.mapping.dataflows import Dataflow
 >>> from stationary.search.objective import Objective
 >>> from stationary.workload import fc
->>> from stationary.core import Tensor
->>> best = climb(fc("fc", 8, 16), preset("eyeriss"), Dataflow.WS, Objective.ENERGY, restarts=20, budget=400)
->>> best[0].counts.at("DRAM", Tensor.WEIGHT).reads     # each of the 128 weights fetched once
-128
+>>> found = climb(fc("fc", 8, 16), preset("eyeriss"), Dataflow.WS, Objective.ENERGY, budget=3000)
+>>> len(found.rows) > 0, bool((found.first[:-1] <= found.first[1:]).all())    # best first
+(True, True)
 """
 from __future__ import annotations
 
-import math
-import random
+import itertools
 from dataclasses import dataclass
 
+import numpy as np
+
 from stationary.arch.spec import Arch, StorageKind
-from stationary.core import DIMS, Dim, StationaryError, Tensor, prime_factors
+from stationary.core import DIMS, Tensor, prime_factors
 from stationary.mapping.dataflows import Dataflow
-from stationary.mapping.legality import check
-from stationary.mapping.mapping import LevelMapping, Loop, Mapping
-from stationary.model.evaluate import LayerResult, evaluate
+from stationary.search.bulk import evaluate_batch
 from stationary.search.objective import Objective
-from stationary.search.space import allowed_slots, bypass_choices, fanout, slots
+from stationary.search.space import allowed_slots, bypass_choices, slots
+from stationary.search.tiling import fits
 from stationary.workload.layer import Layer
+
+ARCHIVE = 64     # best distinct candidates kept
 
 
 @dataclass(frozen=True, slots=True)
-class _Point:
-    factors: tuple[tuple[int, ...], ...]      # [dim][slot]
-    orders: tuple[tuple[Dim, ...], ...]       # per level, temporal dims outermost first
-    bypass: tuple[frozenset[Tensor], ...]
+class Found:
+    """The best distinct candidates found, best first: tiling ``rows``, ``orders`` and ``bypass`` indices into
+    ``choices``, with their objective terms; ``evaluated`` candidates in all."""
+    rows: np.ndarray
+    orders: np.ndarray
+    bypass: np.ndarray
+    first: np.ndarray
+    second: np.ndarray
+    choices: tuple
+    evaluated: int
 
 
-class _Climber:
+class Space:
+    """The mapping space of one layer under a dataflow, as arrays: allowed slots, primes, bypass choices."""
+
     def __init__(self, layer: Layer, arch: Arch, dataflow: Dataflow | None, objective: Objective):
-        self.layer, self.arch, self.objective = layer, arch, objective
+        self.layer, self.arch, self.dataflow, self.objective = layer, arch, dataflow, objective
         self.slots = slots(arch)
+        self.depth = len(arch.levels)
         rules = dataflow.constraints if dataflow else None
         where = f"layer {layer.name}"
-        self.allowed = {d: (allowed_slots(arch, rules, d, where) if layer.dims[d] > 1 else ()) for d in DIMS}
+        self.allowed = [allowed_slots(arch, rules, d, where) if layer.dims[d] > 1 else () for d in DIMS]
+        self.primes = [prime_factors(layer.dims[d]) if layer.dims[d] > 1 else [] for d in DIMS]
+        self.temporal = [next(k for k, s in enumerate(self.slots) if s.level == i and s.axis is None)
+                         for i in range(self.depth)]
         rf = [i for i, level in enumerate(arch.levels) if level.kind is StorageKind.RF]
-        choices = [c for c in bypass_choices(arch, dataflow)  # register files keep what the dataflow says
-                   if rules is None or all(c[i] == rules.rf_bypass & arch.levels[i].keeps for i in rf)]
-        self.bypass_options = choices
-        self.toggles = sorted({(i, t) for c in choices for i, b in enumerate(c) for t in b},
-                              key=lambda it: (it[0], it[1].value))
-        self.legal_bypass = set(choices)
-        self.temporal = {i: k for k, s in enumerate(self.slots) if s.axis is None for i in [s.level]}
-        self.seen: dict[Mapping, tuple | None] = {}
-        self.results: list[tuple[tuple, LayerResult]] = []
+        self.choices = tuple(c for c in bypass_choices(arch, dataflow)   # register files keep what the dataflow says
+                             if rules is None or all(c[i] == rules.rf_bypass & arch.levels[i].keeps for i in rf))
+        index = {c: i for i, c in enumerate(self.choices)}
+        self.toggles = [[index[t] for t in (tuple(c[:i]) + (c[i] ^ {x},) + tuple(c[i + 1:])
+                                            for i in range(1, self.depth) for x in Tensor) if t in index]
+                        for c in self.choices]
 
-    # ---- points <-> mappings ------------------------------------------------------------------------------
-    def from_mapping(self, mapping: Mapping) -> _Point:
-        factors = [[1] * len(self.slots) for _ in DIMS]
-        for k, s in enumerate(self.slots):
-            lm = mapping.levels[s.level]
-            loops = lm.temporal if s.axis is None else [l for l in lm.spatial if l.axis is s.axis]
-            for loop in loops:
-                factors[DIMS.index(loop.dim)][k] *= loop.bound
-        orders = tuple(tuple(dict.fromkeys(l.dim for l in lm.temporal if l.bound > 1)) for lm in mapping.levels)
-        return _Point(tuple(map(tuple, factors)), orders, tuple(lm.bypass for lm in mapping.levels))
+    # ---- arrays of candidates ------------------------------------------------------------------------------
+    def canonical(self, rows: np.ndarray, orders: np.ndarray) -> np.ndarray:
+        """Orders with each level's loops of bound 1 moved innermost in dimension order (one form per mapping)."""
+        bounds = np.stack([np.take_along_axis(rows[:, :, self.temporal[i]], orders[:, i], axis=1)
+                           for i in range(self.depth)], axis=1)
+        rank = np.where(bounds > 1, np.arange(8)[None, None, :], 8 + orders)
+        return np.take_along_axis(orders, np.argsort(rank, axis=2, kind="stable"), axis=2)
 
-    def to_mapping(self, p: _Point) -> Mapping:
-        levels = []
-        for i in range(len(self.arch.levels)):
-            t = self.temporal[i]
-            temporal = tuple(Loop(d, p.factors[DIMS.index(d)][t]) for d in p.orders[i]
-                             if p.factors[DIMS.index(d)][t] > 1)
-            spatial = tuple(Loop(d, p.factors[DIMS.index(d)][k], s.axis) for k, s in enumerate(self.slots)
-                            if s.level == i and s.axis is not None for d in DIMS if p.factors[DIMS.index(d)][k] > 1)
-            levels.append(LevelMapping(temporal, spatial, p.bypass[i]))
-        return Mapping(tuple(levels))
+    def evaluate(self, rows, orders, bypass) -> tuple[np.ndarray, np.ndarray]:
+        """Objective terms (first, second) of each candidate; illegal ones (capacities) get +inf."""
+        first = np.full(len(rows), np.inf)
+        second = np.full(len(rows), np.inf)
+        for b in np.unique(bypass):
+            idx = np.nonzero(bypass == b)[0]
+            ok = idx[fits(rows[idx], self.layer, self.arch, self.choices[b])]
+            if len(ok):
+                res = evaluate_batch(self.layer, self.arch, self.choices[b], rows[ok], orders[ok])
+                first[ok], second[ok] = terms(self.objective, res.energy, res.cycles)
+        return first, second
 
-    def fits(self, factors) -> bool:
-        return all(math.prod(f[k] for f in factors) <= fanout(self.arch, s)
-                   for k, s in enumerate(self.slots) if s.axis is not None)
+    def random(self, rng: np.random.Generator, count: int):
+        rows = np.ones((count, len(DIMS), len(self.slots)), dtype=np.int64)
+        for j, d in enumerate(DIMS):
+            for p in self.primes[j]:
+                pick = np.array(self.allowed[j])[rng.integers(0, len(self.allowed[j]), count)]
+                rows[np.arange(count), j, pick] *= p
+        orders = rng.permuted(np.tile(np.arange(8), (count, self.depth, 1)), axis=2)
+        bypass = rng.integers(0, len(self.choices), count)
+        return rows, self.canonical(rows, orders), bypass
 
-    def score(self, p: _Point):
-        mapping = self.to_mapping(p)
-        if mapping in self.seen:
-            return self.seen[mapping]
-        try:
-            check(self.layer, self.arch, mapping)
-        except StationaryError:
-            self.seen[mapping] = None
+    def neighbours(self, row, order, b):
+        """Every point one move away: a prime factor to another allowed slot, a loop to another place in its
+        level's order, one bypass toggled."""
+        rows, orders, bypass = [], [], []
+        for j in range(len(DIMS)):
+            for k in np.nonzero(row[j] > 1)[0]:
+                for q in set(prime_factors(int(row[j, k]))):
+                    for k2 in self.allowed[j]:
+                        if k2 != k:
+                            r = row.copy()
+                            r[j, k] //= q
+                            r[j, k2] *= q
+                            rows.append(r)
+        # exchanges: a factor of one dim out of slot k into k2 and one of another dim back, so a full buffer
+        # can trade what it holds (single moves would overflow it)
+        cells = [(j, int(k), q) for j in range(len(DIMS)) for k in np.nonzero(row[j] > 1)[0]
+                 for q in set(prime_factors(int(row[j, k])))]
+        for (j, k, q), (j2, k2, q2) in itertools.combinations(cells, 2):
+            if j != j2 and k != k2 and k2 in self.allowed[j] and k in self.allowed[j2]:
+                r = row.copy()
+                r[j, k] //= q
+                r[j, k2] *= q
+                r[j2, k2] //= q2
+                r[j2, k] *= q2
+                rows.append(r)
+        orders += [order] * len(rows)
+        for i in range(self.depth):
+            live = [d for d in order[i] if row[d, self.temporal[i]] > 1]
+            for a, z in itertools.permutations(range(len(live)), 2):
+                moved = live[:a] + live[a + 1:]
+                moved.insert(z, live[a])
+                if abs(a - z) == 1 and a > z:
+                    continue            # moving a neighbour down equals moving the other one up
+                o = order.copy()
+                o[i, :len(live)] = moved
+                orders.append(o)
+                rows.append(row)
+        bypass = [b] * len(rows)
+        for t in self.toggles[b]:
+            rows.append(row)
+            orders.append(order)
+            bypass.append(t)
+        if not rows:
             return None
-        result = evaluate(self.layer, self.arch, mapping, validate=False)
-        key = self.objective.key(result.energy.total, result.latency.cycles)
-        self.seen[mapping] = key
-        self.results.append((key, result))
-        return key
-
-    # ---- moves --------------------------------------------------------------------------------------------
-    def random_point(self, rng: random.Random) -> _Point | None:
-        for _ in range(50):
-            factors = []
-            for d in DIMS:
-                f = [1] * len(self.slots)
-                for p in prime_factors(self.layer.dims[d]):
-                    f[rng.choice(self.allowed[d])] *= p
-                factors.append(tuple(f))
-            if self.fits(factors):
-                orders = []
-                for i in range(len(self.arch.levels)):
-                    dims = [d for j, d in enumerate(DIMS) if factors[j][self.temporal[i]] > 1]
-                    rng.shuffle(dims)
-                    orders.append(tuple(dims))
-                return _Point(tuple(factors), tuple(orders), rng.choice(self.bypass_options))
-        return None
-
-    def neighbours(self, p: _Point, rng: random.Random):
-        moves = [("move", j, k, k2, q) for j, d in enumerate(DIMS) for k, f in enumerate(p.factors[j]) if f > 1
-                 for q in set(prime_factors(f)) for k2 in self.allowed[d] if k2 != k]
-        moves += [("swap", i, a) for i, o in enumerate(p.orders) for a in range(len(o) - 1)]
-        moves += [("bypass", i, t) for i, t in self.toggles]
-        rng.shuffle(moves)
-        for move in moves:
-            nxt = self.apply(p, move)
-            if nxt is not None:
-                yield nxt
-
-    def apply(self, p: _Point, move) -> _Point | None:
-        factors = [list(f) for f in p.factors]
-        orders = [list(o) for o in p.orders]
-        bypass = list(p.bypass)
-        if move[0] == "move":
-            _, j, k, k2, q = move
-            factors[j][k] //= q
-            factors[j][k2] *= q
-            if not self.fits(factors):
-                return None
-            for i in range(len(orders)):   # each level lists exactly its loops with bound > 1
-                t = self.temporal[i]
-                keep = [d for d in orders[i] if factors[DIMS.index(d)][t] > 1]
-                orders[i] = keep + [d for jj, d in enumerate(DIMS) if factors[jj][t] > 1 and d not in keep]
-        elif move[0] == "swap":
-            _, i, a = move
-            orders[i][a], orders[i][a + 1] = orders[i][a + 1], orders[i][a]
-        else:
-            _, i, t = move
-            bypass[i] = bypass[i] ^ {t}
-            if tuple(bypass) not in self.legal_bypass:
-                return None
-        return _Point(tuple(map(tuple, factors)), tuple(map(tuple, orders)), tuple(bypass))
-
-    def climb(self, start: _Point, key, rng: random.Random, budget: int) -> None:
-        improved = True
-        while improved and len(self.seen) < budget:
-            improved = False
-            for nxt in self.neighbours(start, rng):
-                if len(self.seen) >= budget:
-                    return
-                k2 = self.score(nxt)
-                if k2 is not None and k2 < key:
-                    start, key, improved = nxt, k2, True
-                    break
+        rows, orders = np.array(rows), np.array(orders)
+        return rows, self.canonical(rows, orders), np.array(bypass)
 
 
-CLIMBS = 6  # random starting points climbed (besides the seeds)
+def terms(objective: Objective, energy: np.ndarray, cycles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The objective's (first, second) sort terms over arrays (smaller is better)."""
+    cycles = cycles.astype(np.float64)
+    if objective in (Objective.DELAY, Objective.DELAY_ENERGY):
+        return cycles, energy
+    if objective is Objective.EDP:
+        return energy * cycles, energy
+    return energy, cycles
 
 
-def climb(layer: Layer, arch: Arch, dataflow: Dataflow | None, objective: Objective, *,
-          seeds: tuple[Mapping, ...] = (), restarts: int = 300, budget: int = 4000, seed: int = 0
-          ) -> list[LayerResult]:
-    """Results found by climbing from ``seeds`` and from the best of ``restarts`` random legal points, best first.
+class _Archive:
+    """The best distinct candidates seen."""
 
-    ``budget`` caps the distinct mappings evaluated (seeds and random draws included)."""
-    c = _Climber(layer, arch, dataflow, objective)
-    rng = random.Random(seed)
-    starts = []
-    for m in seeds:
-        p = c.from_mapping(m)
-        key = c.score(p)
-        if key is not None:
-            starts.append((key, p))
-    drawn = []
-    for _ in range(restarts):
-        p = c.random_point(rng)
-        if p is not None and (key := c.score(p)) is not None:
-            drawn.append((key, p))
-    drawn.sort(key=lambda kp: kp[0])
-    climbs = starts + drawn[:CLIMBS]
-    for n, (key, p) in enumerate(climbs):  # each climb gets an equal share of half the budget
-        c.climb(p, key, rng, len(c.seen) + (budget // 2 - len(c.seen)) // (len(climbs) - n))
-    # iterated local search: kick the best point found with a few random moves and climb again
+    def __init__(self):
+        self.parts: list = []
+
+    def add(self, rows, orders, bypass, first, second):
+        ok = np.isfinite(first)
+        self.parts.append((rows[ok], orders[ok], bypass[ok], first[ok], second[ok]))
+        if len(self.parts) > 8:
+            self.compact()
+
+    def compact(self):
+        if not self.parts:
+            return
+        rows, orders, bypass, first, second = (np.concatenate(x) for x in zip(*self.parts))
+        flat = np.concatenate([rows.reshape(len(rows), -1), orders.reshape(len(rows), -1), bypass[:, None]], axis=1)
+        _, first_seen = np.unique(flat, axis=0, return_index=True)
+        keep = first_seen[np.lexsort((first_seen, second[first_seen], first[first_seen]))][:ARCHIVE]
+        self.parts = [(rows[keep], orders[keep], bypass[keep], first[keep], second[keep])]
+
+    def best(self):
+        self.compact()
+        return self.parts[0] if self.parts else None
+
+
+def climb(layer: Layer, arch: Arch, dataflow: Dataflow | None, objective: Objective, *, seeds=None,
+          samples: int = 4000, width: int = 8, budget: int = 40000, patience: int = 8, seed: int = 0,
+          bar=None) -> Found:
+    """Climb from ``seeds`` (rows, orders, bypass indices into ``Space.choices``, or None) and from the ``width``
+    best of ``samples`` random points; stop after about ``budget`` candidates (``bar``: a tqdm bar to advance)."""
+    space = Space(layer, arch, dataflow, objective)
+    rng = np.random.default_rng(seed)
+    archive = _Archive()
+    rows, orders, bypass = space.random(rng, min(samples, max(1, budget // 4)))
+    first, second = space.evaluate(rows, orders, bypass)
+    evaluated = len(rows)
+    archive.add(rows, orders, bypass, first, second)
+    top = np.lexsort((second, first))[:width]
+    top = top[np.isfinite(first[top])]
+    pop = [(rows[i], orders[i], int(bypass[i]), first[i], second[i]) for i in top]
+    if seeds is not None:
+        s_rows, s_orders, s_bypass = seeds
+        s_orders = space.canonical(s_rows, s_orders)
+        f, s = space.evaluate(s_rows, s_orders, s_bypass)
+        evaluated += len(s_rows)
+        pop += [(s_rows[i], s_orders[i], int(s_bypass[i]), f[i], s[i]) for i in range(len(s_rows)) if np.isfinite(f[i])]
+    if bar:
+        bar.update(evaluated)
+    evaluated += _descend(space, pop, archive, budget - evaluated, bar)
     stale = 0
-    while len(c.seen) < budget and c.results and stale < 50:
-        key, best = min(c.results, key=lambda kr: kr[0])
-        p = c.from_mapping(best.mapping)
-        for _ in range(3):
-            p = next(c.neighbours(p, rng), p)
-        k2 = c.score(p)
-        before = len(c.seen)
-        if k2 is not None:
-            c.climb(p, k2, rng, budget)
-        stale = stale + 1 if min(c.results, key=lambda kr: kr[0])[0] >= key else 0
-        if len(c.seen) == before and k2 is None:
-            stale += 1
-    c.results.sort(key=lambda kr: kr[0])
-    return [r for _, r in c.results]
+    while evaluated < budget and stale < patience and archive.best() is not None:
+        r, o, b, f, s = (x[0] for x in archive.best())
+        point = (r, o, int(b), f, s)
+        kicked = []
+        for _ in range(width):
+            p = point
+            for _ in range(3):
+                nb = space.neighbours(p[0], p[1], p[2])
+                if nb is None:
+                    break
+                pick = int(rng.integers(0, len(nb[0])))
+                p = (nb[0][pick], nb[1][pick], int(nb[2][pick]), np.inf, np.inf)
+            kicked.append(p)
+        k_rows = np.array([p[0] for p in kicked])
+        k_orders = np.array([p[1] for p in kicked])
+        k_bypass = np.array([p[2] for p in kicked])
+        f, s = space.evaluate(k_rows, k_orders, k_bypass)
+        evaluated += len(kicked)
+        pop = [(k_rows[i], k_orders[i], int(k_bypass[i]), f[i], s[i]) for i in range(len(kicked)) if np.isfinite(f[i])]
+        before = (archive.best()[3][0], archive.best()[4][0])
+        evaluated += _descend(space, pop, archive, budget - evaluated, bar)
+        after = (archive.best()[3][0], archive.best()[4][0])
+        stale = stale + 1 if after >= before else 0
+    best = archive.best()
+    return Found(*best, space.choices, evaluated) if best is not None else Found(
+        np.zeros((0, len(DIMS), len(space.slots)), dtype=np.int64), np.zeros((0, space.depth, 8), dtype=np.int64),
+        np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0), space.choices, evaluated)
+
+
+def _descend(space: Space, pop: list, archive: _Archive, budget: int, bar=None) -> int:
+    """Steepest descent of every point in ``pop`` together; returns the candidates evaluated."""
+    evaluated = 0
+    while pop and evaluated < budget:
+        parts = [space.neighbours(p[0], p[1], p[2]) for p in pop]
+        owner = np.concatenate([np.full(len(nb[0]), k) for k, nb in enumerate(parts) if nb is not None])
+        if not len(owner):
+            break
+        rows = np.concatenate([nb[0] for nb in parts if nb is not None])
+        orders = np.concatenate([nb[1] for nb in parts if nb is not None])
+        bypass = np.concatenate([nb[2] for nb in parts if nb is not None])
+        first, second = space.evaluate(rows, orders, bypass)
+        evaluated += len(rows)
+        if bar:
+            bar.update(len(rows))
+        archive.add(rows, orders, bypass, first, second)
+        moved = []
+        for k, p in enumerate(pop):
+            mine = np.nonzero(owner == k)[0]
+            if not len(mine):
+                continue
+            i = mine[np.lexsort((second[mine], first[mine]))[0]]
+            if (first[i], second[i]) < (p[3], p[4]):
+                moved.append((rows[i], orders[i], int(bypass[i]), first[i], second[i]))
+        pop = moved
+    return evaluated

@@ -74,6 +74,46 @@ def level_extents(tilings_: np.ndarray, arch: Arch, level: int) -> np.ndarray:
     return tilings_[:, :, inner].prod(axis=2)
 
 
+def fits(rows: np.ndarray, layer: Layer, arch: Arch, bypassed) -> np.ndarray:
+    """Which tiling rows respect every fan-out and, with level ``i`` keeping ``keeps - bypassed[i]``, every
+    capacity (partitions included)."""
+    sl = slots(arch)
+    keep = np.ones(len(rows), dtype=bool)
+    for k, s in enumerate(sl):
+        if s.axis is not None:
+            keep &= rows[:, :, k].prod(axis=1) <= fanout(arch, s)
+    for i in range(1, len(arch.levels)):
+        holds = arch.levels[i].keeps - bypassed[i]
+        for tensors, size in arch.levels[i].capacity_groups():
+            kept = tuple(t for t in tensors if t in holds)
+            if size is not None and kept and keep.any():
+                ext = level_extents(rows, arch, i)
+                keep &= sum(words(t, ext, layer) for t in kept) <= size
+    return keep
+
+
+def dim_options(layer: Layer, arch: Arch, dataflow: Dataflow | None, bypassed, dim: Dim) -> np.ndarray:
+    """Each way to split ``dim`` over the slots the dataflow allows that fits with every other dim at 1
+    (options that do not fit alone never fit): an ``(options, len(slots))`` array of bounds."""
+    rules = dataflow.constraints if dataflow else None
+    allowed = allowed_slots(arch, rules, dim, f"layer {layer.name}")
+    facts = np.array(factorizations(layer.dims[dim], len(allowed)), dtype=np.int64)
+    alone = np.ones((len(facts), len(DIMS), len(slots(arch))), dtype=np.int64)
+    alone[:, _D[dim], list(allowed)] = facts
+    return alone[fits(alone, layer, arch, bypassed)][:, _D[dim], :]
+
+
+def space_size(layer: Layer, arch: Arch, dataflow: Dataflow | None, bypassed, limit: int | None = None) -> int:
+    """An upper bound on the number of tilings: the product of each dimension's options that fit alone (counting
+    stops once it passes ``limit``; the smallest dimensions are counted first)."""
+    size = 1
+    for d in sorted((d for d in DIMS if layer.dims[d] > 1), key=lambda d: layer.dims[d]):
+        size *= len(dim_options(layer, arch, dataflow, bypassed, d))
+        if limit is not None and size > limit:
+            break
+    return size
+
+
 def tilings(layer: Layer, arch: Arch, dataflow: Dataflow | None, bypassed, *, cap: int | None = None,
             score=None) -> tuple[np.ndarray, bool]:
     """Every tiling whose tiles fit when level ``i`` keeps ``arch.levels[i].keeps - bypassed[i]``, and whether
@@ -84,34 +124,13 @@ def tilings(layer: Layer, arch: Arch, dataflow: Dataflow | None, bypassed, *, ca
     where = f"layer {layer.name}"
     sl = slots(arch)
     sizes = layer.dims
-    spatial = [k for k, s in enumerate(sl) if s.axis is not None]
-    caps = []
-    for i in range(1, len(arch.levels)):
-        holds = arch.levels[i].keeps - bypassed[i]
-        for tensors, size in arch.levels[i].capacity_groups():
-            kept = tuple(t for t in tensors if t in holds)
-            if size is not None and kept:
-                caps.append((i, kept, size))
-    def fit(rows):
-        keep = np.ones(len(rows), dtype=bool)
-        for s in spatial:
-            keep &= rows[:, :, s].prod(axis=1) <= fanout(arch, sl[s])
-        rows = rows[keep]
-        for level, kept, size in caps:
-            if len(rows):
-                ext = level_extents(rows, arch, level)
-                rows = rows[sum(words(t, ext, layer) for t in kept) <= size]
-        return rows
+    fit = lambda rows: rows[fits(rows, layer, arch, bypassed)]
 
     rows, complete = np.ones((1, len(DIMS), len(sl)), dtype=np.int64), True
     required = (rules.spatial_required | rules.rf_required) if rules else frozenset()
     # dims the dataflow pins down first (a beam must not fill their places with others), then the largest
     for d in sorted((d for d in DIMS if sizes[d] > 1), key=lambda d: (d not in required, -sizes[d], DIMS.index(d))):
-        allowed = allowed_slots(arch, rules, d, where)
-        facts = np.array(factorizations(sizes[d], len(allowed)), dtype=np.int64)
-        alone = np.ones((len(facts), len(DIMS), len(sl)), dtype=np.int64)
-        alone[:, _D[d], list(allowed)] = facts
-        opts = fit(alone)[:, _D[d], :]       # options that do not fit even alone never will
+        opts = dim_options(layer, arch, dataflow, bypassed, d)
         step = max(1, _CHUNK // max(1, len(opts)))
         kept = []
         for lo in range(0, len(rows), step):      # in chunks, so rows x options never fills memory
