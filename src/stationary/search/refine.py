@@ -9,7 +9,7 @@ numpy generator):
 2. Steepest descent for all of them together: a point's neighbours are one prime factor moved to another allowed
    slot, one loop moved to another place in its level's order, or one tensor's bypass at one level toggled; each
    point moves to its best neighbour until none improves.
-3. Iterated local search: the best point found, kicked by a few random moves, climbs again, until about ``budget``
+3. Iterated local search: one of the few best points, kicked by 2-4 random moves, climbs again, until about ``budget``
    candidates have been evaluated (a neighbourhood under way is finished) or ``patience`` kicks in a row found
    nothing better.
 
@@ -40,6 +40,7 @@ from stationary.search.tiling import fits
 from stationary.workload.layer import Layer
 
 ARCHIVE = 64     # best distinct candidates kept
+ELITE = 4        # kicks start from one of this many best
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,8 +203,12 @@ def climb(layer: Layer, arch: Arch, dataflow: Dataflow | None, objective: Object
     first, second = space.evaluate(rows, orders, bypass)
     evaluated = len(rows)
     archive.add(rows, orders, bypass, first, second)
-    top = np.lexsort((second, first))[:width]
-    top = top[np.isfinite(first[top])]
+    # half the starts best on the objective, half best on its second term (for delay then energy: the lowest
+    # energy), so a plateau of equal first terms is entered from more than one basin
+    by_first = np.lexsort((second, first))
+    by_second = np.lexsort((first, second))
+    top = list(dict.fromkeys(list(by_first[:width - width // 2]) + list(by_second[:width])))[:width]
+    top = np.array([i for i in top if np.isfinite(first[i])], dtype=np.int64)
     pop = [(rows[i], orders[i], int(bypass[i]), first[i], second[i]) for i in top]
     if seeds is not None:
         s_rows, s_orders, s_bypass = seeds
@@ -216,12 +221,12 @@ def climb(layer: Layer, arch: Arch, dataflow: Dataflow | None, objective: Object
     evaluated += _descend(space, pop, archive, budget - evaluated, bar)
     stale = 0
     while evaluated < budget and stale < patience and archive.best() is not None:
-        r, o, b, f, s = (x[0] for x in archive.best())
-        point = (r, o, int(b), f, s)
+        elite = archive.best()
         kicked = []
-        for _ in range(width):
-            p = point
-            for _ in range(3):
+        for _ in range(width):     # from one of the few best, a few random moves away
+            e = int(rng.integers(0, min(ELITE, len(elite[0]))))
+            p = (elite[0][e], elite[1][e], int(elite[2][e]), np.inf, np.inf)
+            for _ in range(int(rng.integers(2, 5))):
                 nb = space.neighbours(p[0], p[1], p[2])
                 if nb is None:
                     break
