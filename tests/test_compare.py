@@ -49,3 +49,22 @@ def test_compare_json_and_plot(tmp_path, capsys):
 def test_other_pe_counts_are_a_clear_error(capsys):
     assert main(["compare", "alexnet", "--pes", "100", "--quiet"]) == 2
     assert "'pes' = 100" in capsys.readouterr().err
+
+
+def test_layers_equal_but_for_their_name_are_mapped_once():
+    from stationary import api
+    from stationary.arch import preset
+    from stationary.search import Objective
+    from stationary.workload import conv
+    calls = []
+
+    def best(layer, arch, flow, goal, progress=False):
+        calls.append(layer.name)
+        return api._best(layer, arch, flow, goal)
+
+    arch = preset("eyeriss")
+    a, b, c = conv("a", 4, 2, 6, 3), conv("b", 4, 2, 6, 3), conv("c", 8, 2, 6, 3)
+    out = api._run_all(best, [(x, arch, None, Objective.ENERGY) for x in (a, b, c)], jobs=1, progress=False)
+    assert calls == ["a", "c"]
+    assert [r.layer.name for r in out] == ["a", "b", "c"]
+    assert out[1].mapping == out[0].mapping and out[1].energy.total == out[0].energy.total

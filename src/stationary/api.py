@@ -76,14 +76,27 @@ def _best(layer, arch, flow, goal, progress=False):
 
 
 def _run_all(fn, tasks, jobs: int | None, progress: bool) -> list:
-    """``fn(*task)`` for every task, in order; in ``jobs`` worker processes when more than one (None: all cores)."""
+    """``fn(*task)`` for every task, in order; in ``jobs`` worker processes when more than one (None: all cores).
+
+    Layers that differ only in name (ResNet's repeated blocks) are mapped once: the others take the same mapping,
+    evaluated by the model under their own name."""
+    import dataclasses
     import os
+    keys = [(dataclasses.replace(task[0], name=""), id(task[1])) + tuple(task[2:]) for task in tasks]
+    first = {}
+    for k, key in enumerate(keys):
+        first.setdefault(key, k)
+    unique = [tasks[k] for k in first.values()]
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
-    if jobs <= 1 or len(tasks) <= 1:
-        return [fn(*task, progress=progress) for task in tasks]
-    from concurrent.futures import ProcessPoolExecutor
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
-        return list(pool.map(fn, *zip(*tasks)))
+    if jobs <= 1 or len(unique) <= 1:
+        done = [fn(*task, progress=progress) for task in unique]
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+        with ProcessPoolExecutor(max_workers=min(jobs, len(unique))) as pool:
+            done = list(pool.map(fn, *zip(*unique)))
+    by_key = dict(zip(first, done))
+    return [by_key[key] if k == first[key] else evaluate_one(task[0], task[1], by_key[key].mapping)
+            for k, (key, task) in enumerate(zip(keys, tasks))]
 
 
 def evaluate_mapping(layer: Layer, arch, mapping: Mapping) -> LayerResult:
