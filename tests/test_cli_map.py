@@ -16,3 +16,20 @@ def test_map_json_and_round_trip_through_evaluate(tmp_path, capsys):
     (again,) = json.loads(capsys.readouterr().out)
     assert again["cycles"] == row["cycles"]
     assert abs(again["energy_per_mac"] - row["energy_per_mac"]) < 1e-9
+
+
+def test_jobs_give_the_same_mappings_and_repeated_shapes_keep_their_names(capsys):
+    args = ["map", "resnet50", "--arch", "eyeriss", "--layer", "res2b_branch2a", "--layer", "res2c_branch2a",
+            "--json", "--quiet"]
+    assert main(args) == 0
+    one = json.loads(capsys.readouterr().out)
+    assert main(args + ["--jobs", "2"]) == 0
+    two = json.loads(capsys.readouterr().out)
+    assert [r["layer"] for r in one] == ["res2b_branch2a", "res2c_branch2a"]
+    assert [r["mapping"] for r in one] == [r["mapping"] for r in two]
+    assert one[0]["mapping"] == one[1]["mapping"]       # the same shape: searched once
+
+
+def test_bad_jobs_is_a_clear_error(capsys):
+    assert main(["map", "lenet5", "--arch", "eyeriss", "--jobs", "0", "--quiet"]) == 2
+    assert "--jobs" in capsys.readouterr().err

@@ -18,7 +18,8 @@ def register(sub) -> None:
     p.add_argument("--dataflow", default="rs", help="ws, osa, osb, osc, nlr, rs, or none (default rs)")
     p.add_argument("--objective", default="energy", help="energy, delay, edp or delay,energy (default energy)")
     p.add_argument("--layer", action="append", help="only this layer (repeatable)")
-    p.add_argument("--jobs", type=int, default=1, help="worker processes (the search runs in one today)")
+    p.add_argument("--jobs", type=int, default=1, help="worker processes, layers spread over them (default 1)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the local search on large layers (default 0)")
     p.add_argument("--top", type=int, default=1, help="the K best mappings per layer (default 1)")
     p.add_argument("--json", action="store_true", help="print JSON, one object per layer")
     p.add_argument("-o", "--output", help="write the best mappings as YAML to this file")
@@ -29,27 +30,25 @@ def register(sub) -> None:
 def run(args) -> int:
     from stationary.mapping.yaml_io import mapping_to_yaml
     from stationary.report.results import loop_nest
-    from stationary.search import Objective, search
+    from stationary.search import Objective
     net = api.load_network(args.network, args.batch)
     arch = api.load_arch(args.arch)
     flow = api._parse_dataflow(args.dataflow)
     goal = Objective.parse(args.objective)
     if args.top < 1:
         raise StationaryError("must be at least 1", field="--top", value=args.top)
+    if args.jobs < 1:
+        raise StationaryError("must be at least 1", field="--jobs", value=args.jobs)
     layers = [net[name] for name in args.layer] if args.layer else list(net.layers)
     bar = None
     if not args.quiet and sys.stderr.isatty():
         from tqdm import tqdm
         bar = tqdm(total=len(layers), unit="layer", file=sys.stderr)
     records, docs = [], []
-    for layer in layers:
-        res = search(layer, arch, flow, objective=goal, top_k=args.top, jobs=args.jobs)
-        best = res.best
-        text = mapping_to_yaml(best.mapping, arch)
+    for layer, res in zip(layers, _search_all(layers, arch, flow, goal, args, bar)):
+        text = mapping_to_yaml(res.best.mapping, arch)
         docs.append(f"# layer {layer.name}\n{text}")
         records.append((layer, res, text))
-        if bar:
-            bar.update(1)
     if bar:
         bar.close()
     if args.output:
@@ -62,7 +61,8 @@ def run(args) -> int:
         b = res.best
         print(f"{layer.name}: energy {b.energy.total:.6g} {arch.unit.value} ({b.energy.per_mac:.3f} per MAC), "
               f"{b.latency.cycles} cycles, {res.candidates} candidates, {res.seconds:.2f} s, "
-              f"{'optimal' if res.optimal else 'best found'}, {100 * res.gap:.1f} % above the energy floor")
+              f"{'optimal' if res.optimal else 'best found'} ({res.method}), {100 * res.gap:.1f} % above the energy "
+              f"floor")
         print(loop_nest(b.mapping, arch))
         print()
     return 0
@@ -73,5 +73,43 @@ def _json(layer, res, text, arch) -> dict:
     return {"layer": layer.name, "energy_pj": b.energy.total_pj, "energy": b.energy.total,
             "unit": arch.unit.value, "energy_per_mac": b.energy.per_mac, "cycles": b.latency.cycles,
             "candidates": res.candidates, "tilings": res.tilings, "seconds": res.seconds, "optimal": res.optimal,
+            "method": res.method,
             "lower_bound_energy": res.lower_bound, "gap": res.gap, "mapping": text,
             "top": [{"energy": r.energy.total, "cycles": r.latency.cycles} for r in res.top]}
+
+
+def _search_all(layers, arch, flow, goal, args, bar) -> list:
+    """One search per distinct layer shape (in ``args.jobs`` processes); a repeated shape takes the first one's
+    mappings, evaluated by the model under its own name."""
+    import dataclasses
+    from concurrent.futures import ProcessPoolExecutor
+    from stationary.model import evaluate
+    from stationary.search import search
+    first: dict = {}
+    for layer in layers:
+        first.setdefault(dataclasses.replace(layer, name=""), layer)
+    unique = list(first.values())
+    if bar:
+        bar.total = len(unique)
+        bar.refresh()
+    kwargs = dict(objective=goal, top_k=args.top, seed=args.seed)
+    done = {}
+    if args.jobs > 1 and len(unique) > 1:
+        with ProcessPoolExecutor(max_workers=min(args.jobs, len(unique))) as pool:
+            futures = {layer.name: pool.submit(search, layer, arch, flow, **kwargs) for layer in unique}
+            for name, fut in futures.items():
+                done[name] = fut.result()
+                if bar:
+                    bar.update(1)
+    else:
+        for layer in unique:
+            done[layer.name] = search(layer, arch, flow, **kwargs)
+            if bar:
+                bar.update(1)
+    out = []
+    for layer in layers:
+        res = done[first[dataclasses.replace(layer, name="")].name]
+        if res.best.layer.name != layer.name:
+            res = dataclasses.replace(res, top=tuple(evaluate(layer, arch, r.mapping) for r in res.top))
+        out.append(res)
+    return out
