@@ -1,5 +1,7 @@
 """The bulk local search: legal, deterministic, never worse than its seeds, and at the optimum on a small space."""
 import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from stationary.arch import preset
 from stationary.mapping import check
@@ -10,8 +12,10 @@ from stationary.search import Objective, search
 from stationary.search.mapper import build_indexed
 from stationary.search.refine import Space, climb
 from stationary.search.space import slots
-from stationary.core import DIMS
-from stationary.workload import conv
+from stationary.core import DIMS, StationaryError
+from stationary.workload import conv, load_network
+
+from strategies import archs, layers
 
 ARCH = preset("eyeriss")
 LAYER = conv("c", 8, 4, 8, 3, batch=2)
@@ -64,3 +68,27 @@ def test_local_search_reaches_the_proven_optimum_of_a_small_space():
     local = search(layer, ARCH, Dataflow.RS, objective=Objective.ENERGY, exact_limit=0)
     assert local.method == "local search" and not local.optimal
     assert local.best.energy.total == exact.best.energy.total
+
+
+def test_when_no_random_draw_is_legal_the_enumeration_seeds_the_climb():
+    # 10 random points on CONV3's RS space under eyeriss's 12-word ifmap RF: (almost surely) none fits
+    layer = load_network("alexnet", 1)["CONV3"]
+    r = search(layer, ARCH, Dataflow.RS, exact_limit=0, budget=40)
+    check(layer, ARCH, r.best.mapping)
+    assert r.method == "local search" and r.best.energy.total >= r.lower_bound
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_local_search_on_random_layers_and_archs_gives_the_models_numbers(data):
+    layer, arch = data.draw(layers()), data.draw(archs())
+    try:
+        r = search(layer, arch, None, objective=data.draw(st.sampled_from(list(Objective))), exact_limit=0,
+                   budget=600, top_k=2)
+    except StationaryError:
+        return      # no legal mapping at all: the error names why (tested in test_search_mapper.py)
+    for res in r.top:
+        check(layer, arch, res.mapping)
+        again = evaluate(layer, arch, res.mapping)
+        assert (again.energy.total, again.latency.cycles) == (res.energy.total, res.latency.cycles)
+    assert r.best.energy.total >= r.lower_bound * (1 - 1e-12)

@@ -181,6 +181,9 @@ class _Archive:
         if not self.parts:
             return
         rows, orders, bypass, first, second = (np.concatenate(x) for x in zip(*self.parts))
+        if not len(rows):
+            self.parts = []
+            return
         flat = np.concatenate([rows.reshape(len(rows), -1), orders.reshape(len(rows), -1), bypass[:, None]], axis=1)
         _, first_seen = np.unique(flat, axis=0, return_index=True)
         keep = first_seen[np.lexsort((first_seen, second[first_seen], first[first_seen]))][:ARCHIVE]
@@ -215,6 +218,7 @@ def climb(layer: Layer, arch: Arch, dataflow: Dataflow | None, objective: Object
         s_orders = space.canonical(s_rows, s_orders)
         f, s = space.evaluate(s_rows, s_orders, s_bypass)
         evaluated += len(s_rows)
+        archive.add(s_rows, s_orders, s_bypass, f, s)
         pop += [(s_rows[i], s_orders[i], int(s_bypass[i]), f[i], s[i]) for i in range(len(s_rows)) if np.isfinite(f[i])]
     if bar:
         bar.update(evaluated)
@@ -254,9 +258,9 @@ def _descend(space: Space, pop: list, archive: _Archive, budget: int, bar=None) 
     evaluated = 0
     while pop and evaluated < budget:
         parts = [space.neighbours(p[0], p[1], p[2]) for p in pop]
-        owner = np.concatenate([np.full(len(nb[0]), k) for k, nb in enumerate(parts) if nb is not None])
-        if not len(owner):
+        if all(nb is None for nb in parts):
             break
+        owner = np.concatenate([np.full(len(nb[0]), k) for k, nb in enumerate(parts) if nb is not None])
         rows = np.concatenate([nb[0] for nb in parts if nb is not None])
         orders = np.concatenate([nb[1] for nb in parts if nb is not None])
         bypass = np.concatenate([nb[2] for nb in parts if nb is not None])
