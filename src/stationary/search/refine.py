@@ -25,6 +25,7 @@ Every number is the model's (``search.bulk`` equals ``stationary.model`` exactly
 """
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 
@@ -107,52 +108,70 @@ class Space:
         bypass = rng.integers(0, len(self.choices), count)
         return rows, self.canonical(rows, orders), bypass
 
-    def neighbours(self, row, order, b):
-        """Every point one move away: a prime factor to another allowed slot, a loop to another place in its
-        level's order, one bypass toggled."""
-        rows, orders, bypass = [], [], []
-        for j in range(len(DIMS)):
-            for k in np.nonzero(row[j] > 1)[0]:
-                for q in set(prime_factors(int(row[j, k]))):
-                    for k2 in self.allowed[j]:
-                        if k2 != k:
-                            r = row.copy()
-                            r[j, k] //= q
-                            r[j, k2] *= q
-                            rows.append(r)
+    def neighbours(self, row, order, b, *, moves: bool = True, toggles: bool = True):
+        """Every point one move away: a prime factor to another allowed slot (``moves``), a loop to another place
+        in its level's order (``moves``), one bypass toggled (``toggles``)."""
+        if not moves:
+            if not self.toggles[b]:
+                return None
+            n = len(self.toggles[b])
+            rows, orders = np.repeat(row[None], n, axis=0), np.repeat(order[None], n, axis=0)
+            return rows, orders, np.array(self.toggles[b])
+        cells = [(j, int(k), q) for j in range(len(DIMS)) for k in np.nonzero(row[j] > 1)[0]
+                 for q in _distinct_primes(int(row[j, k]))]
+        moves = [(j, k, q, k2) for j, k, q in cells for k2 in self.allowed[j] if k2 != k]
         # exchanges: a factor of one dim out of slot k into k2 and one of another dim back, so a full buffer
         # can trade what it holds (single moves would overflow it)
-        cells = [(j, int(k), q) for j in range(len(DIMS)) for k in np.nonzero(row[j] > 1)[0]
-                 for q in set(prime_factors(int(row[j, k])))]
-        for (j, k, q), (j2, k2, q2) in itertools.combinations(cells, 2):
-            if j != j2 and k != k2 and k2 in self.allowed[j] and k in self.allowed[j2]:
-                r = row.copy()
-                r[j, k] //= q
-                r[j, k2] *= q
-                r[j2, k2] //= q2
-                r[j2, k] *= q2
-                rows.append(r)
-        orders += [order] * len(rows)
+        swaps = [(j, k, q, k2, j2, q2) for (j, k, q), (j2, k2, q2) in itertools.combinations(cells, 2)
+                 if j != j2 and k != k2 and k2 in self.allowed[j] and k in self.allowed[j2]]
+        parts_rows, parts_orders = [], []
+        if moves:
+            j, k, q, k2 = np.array(moves).T
+            r = np.repeat(row[None], len(moves), axis=0)
+            n = np.arange(len(moves))
+            r[n, j, k] //= q
+            r[n, j, k2] *= q
+            parts_rows.append(r)
+        if swaps:
+            j, k, q, k2, j2, q2 = np.array(swaps).T
+            r = np.repeat(row[None], len(swaps), axis=0)
+            n = np.arange(len(swaps))
+            r[n, j, k] //= q
+            r[n, j, k2] *= q
+            r[n, j2, k2] //= q2
+            r[n, j2, k] *= q2
+            parts_rows.append(r)
+        moved_rows = sum(len(x) for x in parts_rows)
+        if moved_rows:
+            parts_orders.append(np.repeat(order[None], moved_rows, axis=0))
+        reorders = []
         for i in range(self.depth):
             live = [d for d in order[i] if row[d, self.temporal[i]] > 1]
             for a, z in itertools.permutations(range(len(live)), 2):
-                moved = live[:a] + live[a + 1:]
-                moved.insert(z, live[a])
                 if abs(a - z) == 1 and a > z:
                     continue            # moving a neighbour down equals moving the other one up
+                moved = live[:a] + live[a + 1:]
+                moved.insert(z, live[a])
                 o = order.copy()
                 o[i, :len(live)] = moved
-                orders.append(o)
-                rows.append(row)
-        bypass = [b] * len(rows)
-        for t in self.toggles[b]:
-            rows.append(row)
-            orders.append(order)
-            bypass.append(t)
-        if not rows:
+                reorders.append(o)
+        flips = list(self.toggles[b]) if toggles else []
+        extra = len(reorders) + len(flips)
+        if extra:
+            parts_rows.append(np.repeat(row[None], extra, axis=0))
+            parts_orders.append(np.array(reorders + [order] * len(flips)))
+        if not parts_rows:
             return None
-        rows, orders = np.array(rows), np.array(orders)
-        return rows, self.canonical(rows, orders), np.array(bypass)
+        rows, orders = np.concatenate(parts_rows), np.concatenate(parts_orders)
+        bypass = np.full(len(rows), b)
+        if flips:
+            bypass[len(rows) - len(flips):] = flips
+        return rows, self.canonical(rows, orders), bypass
+
+
+@functools.lru_cache(maxsize=4096)
+def _distinct_primes(n: int) -> tuple[int, ...]:
+    return tuple(sorted(set(prime_factors(n))))
 
 
 def terms(objective: Objective, energy: np.ndarray, cycles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -181,13 +200,16 @@ class _Archive:
         if not self.parts:
             return
         rows, orders, bypass, first, second = (np.concatenate(x) for x in zip(*self.parts))
-        if not len(rows):
-            self.parts = []
-            return
-        flat = np.concatenate([rows.reshape(len(rows), -1), orders.reshape(len(rows), -1), bypass[:, None]], axis=1)
-        _, first_seen = np.unique(flat, axis=0, return_index=True)
-        keep = first_seen[np.lexsort((first_seen, second[first_seen], first[first_seen]))][:ARCHIVE]
-        self.parts = [(rows[keep], orders[keep], bypass[keep], first[keep], second[keep])]
+        ranked = np.lexsort((np.arange(len(first)), second, first))
+        keep, seen = [], set()
+        for i in ranked:     # the best first; duplicates (the same candidate met twice) dropped
+            key = (rows[i].tobytes(), orders[i].tobytes(), int(bypass[i]))
+            if key not in seen:
+                seen.add(key)
+                keep.append(i)
+                if len(keep) == ARCHIVE:
+                    break
+        self.parts = [tuple(x[keep] for x in (rows, orders, bypass, first, second))] if keep else []
 
     def best(self):
         self.compact()
@@ -254,12 +276,16 @@ def climb(layer: Layer, arch: Arch, dataflow: Dataflow | None, objective: Object
 
 
 def _descend(space: Space, pop: list, archive: _Archive, budget: int, bar=None) -> int:
-    """Steepest descent of every point in ``pop`` together; returns the candidates evaluated."""
+    """Steepest descent of every point in ``pop`` together; returns the candidates evaluated. Bypass toggles are
+    tried once a point's factor and order moves stop improving (they make small batches of their own bypass
+    choice, which cost a bulk call each)."""
     evaluated = 0
+    pop = [p + (False,) for p in pop]     # the last field: this round tries the toggles
     while pop and evaluated < budget:
-        parts = [space.neighbours(p[0], p[1], p[2]) for p in pop]
+        parts = [space.neighbours(p[0], p[1], p[2], moves=not p[5], toggles=False) for p in pop]
         if all(nb is None for nb in parts):
-            break
+            pop = [p[:5] + (True,) for p in pop if not p[5]]
+            continue
         owner = np.concatenate([np.full(len(nb[0]), k) for k, nb in enumerate(parts) if nb is not None])
         rows = np.concatenate([nb[0] for nb in parts if nb is not None])
         orders = np.concatenate([nb[1] for nb in parts if nb is not None])
@@ -276,6 +302,11 @@ def _descend(space: Space, pop: list, archive: _Archive, budget: int, bar=None) 
                 continue
             i = mine[np.lexsort((second[mine], first[mine]))[0]]
             if (first[i], second[i]) < (p[3], p[4]):
-                moved.append((rows[i], orders[i], int(bypass[i]), first[i], second[i]))
+                moved.append((rows[i], orders[i], int(bypass[i]), first[i], second[i], False))
+            elif not p[5]:
+                moved.append(p[:5] + (True,))
+        for k, p in enumerate(pop):   # a point with no neighbour at all still gets its toggles tried
+            if parts[k] is None and not p[5]:
+                moved.append(p[:5] + (True,))
         pop = moved
     return evaluated
