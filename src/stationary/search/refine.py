@@ -1,17 +1,17 @@
 """Local search in bulk: many points climb at once, every neighbourhood evaluated as one array by ``search.bulk``.
 
-Used where the branch and bound cannot finish (large layers), and to polish what it found. Deterministic (a seeded
-numpy generator):
+Used where the branch and bound would not finish (large layers). Deterministic (a seeded numpy generator):
 
-1. Draw ``samples`` random legal points (each prime factor of each dimension in a random slot the dataflow allows,
-   random loop orders, a random bypass choice), evaluate them all, and keep the ``width`` best distinct ones,
-   plus the seeds given.
+1. Draw ``samples`` random points (each prime factor of each dimension in a random slot the dataflow allows,
+   random loop orders, a random bypass choice), evaluate them all, and start from the ``width`` best distinct
+   legal ones (half on the objective, half on its second term), plus the seeds given.
 2. Steepest descent for all of them together: a point's neighbours are one prime factor moved to another allowed
-   slot, one loop moved to another place in its level's order, or one tensor's bypass at one level toggled; each
-   point moves to its best neighbour until none improves.
-3. Iterated local search: one of the few best points, kicked by 2-4 random moves, climbs again, until about ``budget``
-   candidates have been evaluated (a neighbourhood under way is finished) or ``patience`` kicks in a row found
-   nothing better.
+   slot, two factors of two dimensions exchanged between two slots, or one loop moved to another place in its
+   level's order; once none improves, one tensor's bypass at one level toggled; each point moves to its best
+   neighbour until none improves.
+3. Iterated local search: one of the few best points, kicked by 2-4 random moves, descends again, until about
+   ``budget`` candidates have been evaluated (a neighbourhood under way is finished) or ``patience`` rounds in a
+   row found nothing better.
 
 Every number is the model's (``search.bulk`` equals ``stationary.model`` exactly, tests/test_search_bulk.py).
 
