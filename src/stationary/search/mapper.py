@@ -33,7 +33,6 @@ from stationary.mapping.dataflows import Dataflow
 from stationary.mapping.mapping import LevelMapping, Loop, Mapping
 from stationary.model.evaluate import LayerResult, evaluate
 from stationary.search.bound import compulsory_energy, tiling_bounds
-from stationary.search.bulk import evaluate_batch
 from stationary.search.objective import Objective
 from stationary.search.refine import Found, Space, climb, terms
 from stationary.search.space import fanout, order_classes, sensitive, slots
@@ -180,11 +179,7 @@ def _branch_and_bound(space: Space, top_k: int, budget: int, bar):
                 c_orders.append(orders)
                 c_bypass.append(which[v])
         c_rows, c_orders, c_bypass = np.array(c_rows), np.array(c_orders), np.array(c_bypass)
-        f, s = np.full(len(c_rows), np.inf), np.full(len(c_rows), np.inf)
-        for b in np.unique(c_bypass):
-            idx = np.nonzero(c_bypass == b)[0]
-            res = evaluate_batch(layer, arch, space.choices[b], c_rows[idx], c_orders[idx])
-            f[idx], s[idx] = terms(objective, res.energy, res.cycles)
+        f, s = space.evaluate(c_rows, c_orders, c_bypass)
         evaluated += len(c_rows)
         if bar:
             bar.update(len(c_rows))
