@@ -34,7 +34,7 @@ from stationary.mapping.mapping import LevelMapping, Loop, Mapping
 from stationary.model.evaluate import LayerResult, evaluate
 from stationary.search.bound import compulsory_energy, tiling_bounds
 from stationary.search.objective import Objective
-from stationary.search.refine import Found, Space, climb, terms
+from stationary.search.refine import ARCHIVE, Archive, Found, Space, climb, terms
 from stationary.search.space import fanout, order_classes, sensitive, slots
 from stationary.search.tiling import space_size, tilings
 from stationary.workload.layer import Layer
@@ -124,12 +124,13 @@ def search(layer: Layer, arch: Arch, dataflow: Dataflow | None = None, *, object
         found, evaluated, bounded, optimal, bound = _branch_and_bound(space, top_k, budget, bar)
         method = "branch and bound"
     else:
-        found = climb(layer, arch, dataflow, objective, budget=budget, seed=seed, bar=bar)
+        found = climb(layer, arch, dataflow, objective, budget=budget, seed=seed, keep=max(top_k, ARCHIVE), bar=bar)
         evaluated, bounded, optimal, method = found.evaluated, 0, False, "local search"
         if not len(found.rows):     # nothing legal drawn: the enumeration says why, or seeds the climb
             rows, _ = tilings(layer, arch, dataflow, space.choices[0], cap=64, score=lambda r: np.zeros(len(r)))
             seeds = (rows, np.tile(np.arange(8), (len(rows), len(arch.levels), 1)), np.zeros(len(rows), dtype=int))
-            found = climb(layer, arch, dataflow, objective, budget=budget, seed=seed, seeds=seeds, bar=bar)
+            found = climb(layer, arch, dataflow, objective, budget=budget, seed=seed, seeds=seeds,
+                              keep=max(top_k, ARCHIVE), bar=bar)
             evaluated += found.evaluated
         units = prod(fanout(arch, s) for s in space.slots if s.axis is not None)
         bound = float(terms(objective, np.array([compulsory_energy(layer, arch)]),
@@ -164,12 +165,16 @@ def _branch_and_bound(space: Space, top_k: int, budget: int, bar):
         raise errors[0] if errors else StationaryError("no legal mapping", where=f"layer {layer.name}")
     which, rows, first, second = (np.concatenate(x) for x in zip(*pool))
     visit = np.lexsort((np.arange(len(rows)), second, first))
-    best = None          # (rows, orders, bypass, first, second) of the k best so far
+    archive = Archive(max(top_k, ARCHIVE))
+
+    def proven(pos: int) -> bool:
+        """Nothing from tiling ``visit[pos]`` on can beat the k-th best found (bounds only grow from there)."""
+        best = archive.best()
+        return pos >= len(visit) or (best is not None and len(best[0]) >= top_k and
+                                     (first[visit[pos]], second[visit[pos]]) > (best[3][top_k - 1], best[4][top_k - 1]))
+
     evaluated, pos = 0, 0
-    while pos < len(visit) and evaluated < budget:
-        if best is not None and len(best[0]) >= top_k and \
-                (first[visit[pos]], second[visit[pos]]) > (best[3][top_k - 1], best[4][top_k - 1]):
-            break
+    while not proven(pos) and evaluated < budget:
         chunk = visit[pos:pos + CHUNK]
         pos += len(chunk)
         c_rows, c_orders, c_bypass = [], [], []
@@ -183,14 +188,9 @@ def _branch_and_bound(space: Space, top_k: int, budget: int, bar):
         evaluated += len(c_rows)
         if bar:
             bar.update(len(c_rows))
-        merged = (c_rows, c_orders, c_bypass, f, s) if best is None else \
-            tuple(np.concatenate([a, b]) for a, b in zip(best, (c_rows, c_orders, c_bypass, f, s)))
-        keep = np.lexsort((np.arange(len(merged[3])), merged[4], merged[3]))[:max(top_k, 8)]
-        best = tuple(x[keep] for x in merged)
-    optimal = pos >= len(visit) or (len(best[0]) >= top_k and
-                                    (first[visit[pos]], second[visit[pos]]) > (best[3][top_k - 1], best[4][top_k - 1]))
+        archive.add(c_rows, c_orders, c_bypass, f, s)
     bound = float(first[visit[pos]]) if pos < len(visit) else float("inf")
-    return Found(*best, space.choices, evaluated), evaluated, len(rows), optimal, bound
+    return Found(*archive.best(), space.choices, evaluated), evaluated, len(rows), proven(pos), bound
 
 
 def _level_orders(row: np.ndarray, space: Space, bypass) -> list[list[np.ndarray]]:

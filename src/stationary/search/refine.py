@@ -184,10 +184,12 @@ def terms(objective: Objective, energy: np.ndarray, cycles: np.ndarray) -> tuple
     return energy, cycles
 
 
-class _Archive:
-    """The best distinct candidates seen."""
+class Archive:
+    """The ``size`` best distinct candidates seen (rows, orders, bypass indices, first and second terms); ties keep
+    the earlier one."""
 
-    def __init__(self):
+    def __init__(self, size: int = ARCHIVE):
+        self.size = size
         self.parts: list = []
 
     def add(self, rows, orders, bypass, first, second):
@@ -207,7 +209,7 @@ class _Archive:
             if key not in seen:
                 seen.add(key)
                 keep.append(i)
-                if len(keep) == ARCHIVE:
+                if len(keep) == self.size:
                     break
         self.parts = [tuple(x[keep] for x in (rows, orders, bypass, first, second))] if keep else []
 
@@ -218,12 +220,13 @@ class _Archive:
 
 def climb(layer: Layer, arch: Arch, dataflow: Dataflow | None, objective: Objective, *, seeds=None,
           samples: int = 4000, width: int = 8, budget: int = 40000, patience: int = 8, seed: int = 0,
-          bar=None) -> Found:
+          keep: int = ARCHIVE, bar=None) -> Found:
     """Climb from ``seeds`` (rows, orders, bypass indices into ``Space.choices``, or None) and from the ``width``
-    best of ``samples`` random points; stop after about ``budget`` candidates (``bar``: a tqdm bar to advance)."""
+    best of ``samples`` random points; stop after about ``budget`` candidates; return the ``keep`` best
+    (``bar``: a tqdm bar to advance)."""
     space = Space(layer, arch, dataflow, objective)
     rng = np.random.default_rng(seed)
-    archive = _Archive()
+    archive = Archive(keep)
     rows, orders, bypass = space.random(rng, min(samples, max(1, budget // 4)))
     first, second = space.evaluate(rows, orders, bypass)
     evaluated = len(rows)
@@ -275,7 +278,7 @@ def climb(layer: Layer, arch: Arch, dataflow: Dataflow | None, objective: Object
         np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0), space.choices, evaluated)
 
 
-def _descend(space: Space, pop: list, archive: _Archive, budget: int, bar=None) -> int:
+def _descend(space: Space, pop: list, archive: Archive, budget: int, bar=None) -> int:
     """Steepest descent of every point in ``pop`` together; returns the candidates evaluated. Bypass toggles are
     tried once a point's factor and order moves stop improving (they make small batches of their own bypass
     choice, which cost a bulk call each)."""
