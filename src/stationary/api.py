@@ -76,10 +76,16 @@ def _best(layer, arch, flow, goal, progress=False):
 
 
 def _run_all(fn, tasks, jobs: int | None, progress: bool) -> list:
-    """``fn(*task)`` for every task, in order; in ``jobs`` worker processes when more than one (None: all cores).
+    """``fn(*task)`` (the best LayerResult of a layer) for every task, in order; see ``run_distinct``."""
+    return run_distinct(fn, tasks, jobs, progress, reuse=lambda result, task: evaluate_one(task[0], task[1],
+                                                                                        result.mapping))
 
-    Layers that differ only in name (ResNet's repeated blocks) are mapped once: the others take the same mapping,
-    evaluated by the model under their own name."""
+
+def run_distinct(fn, tasks, jobs: int | None, progress: bool, *, reuse, tick=None) -> list:
+    """``fn(*task, progress=...)`` for every task (a layer first, then its arch, then anything), in order; in
+    ``jobs`` worker processes when more than one (None: all cores). Layers that differ only in name (ResNet's
+    repeated blocks) run once: the others get ``reuse(result, task)``. ``tick()`` is called per run finished.
+    """
     import dataclasses
     import os
     keys = [(dataclasses.replace(task[0], name=""), id(task[1])) + tuple(task[2:]) for task in tasks]
@@ -88,14 +94,21 @@ def _run_all(fn, tasks, jobs: int | None, progress: bool) -> list:
         first.setdefault(key, k)
     unique = [tasks[k] for k in first.values()]
     jobs = (os.cpu_count() or 1) if jobs is None else jobs
+    done = []
     if jobs <= 1 or len(unique) <= 1:
-        done = [fn(*task, progress=progress) for task in unique]
+        for task in unique:
+            done.append(fn(*task, progress=progress))
+            if tick:
+                tick()
     else:
         from concurrent.futures import ProcessPoolExecutor
         with ProcessPoolExecutor(max_workers=min(jobs, len(unique))) as pool:
-            done = list(pool.map(fn, *zip(*unique)))
+            for result in pool.map(fn, *zip(*unique)):
+                done.append(result)
+                if tick:
+                    tick()
     by_key = dict(zip(first, done))
-    return [by_key[key] if k == first[key] else evaluate_one(task[0], task[1], by_key[key].mapping)
+    return [by_key[key] if k == first[key] else reuse(by_key[key], task)
             for k, (key, task) in enumerate(zip(keys, tasks))]
 
 

@@ -82,34 +82,17 @@ def _search_all(layers, arch, flow, goal, args, bar) -> list:
     """One search per distinct layer shape (in ``args.jobs`` processes); a repeated shape takes the first one's
     mappings, evaluated by the model under its own name."""
     import dataclasses
-    from concurrent.futures import ProcessPoolExecutor
     from stationary.model import evaluate
-    from stationary.search import search
-    first: dict = {}
-    for layer in layers:
-        first.setdefault(dataclasses.replace(layer, name=""), layer)
-    unique = list(first.values())
     if bar:
-        bar.total = len(unique)
+        bar.total = len({dataclasses.replace(layer, name="") for layer in layers})
         bar.refresh()
-    kwargs = dict(objective=goal, top_k=args.top, seed=args.seed)
-    done = {}
-    if args.jobs > 1 and len(unique) > 1:
-        with ProcessPoolExecutor(max_workers=min(args.jobs, len(unique))) as pool:
-            futures = {layer.name: pool.submit(search, layer, arch, flow, **kwargs) for layer in unique}
-            for name, fut in futures.items():
-                done[name] = fut.result()
-                if bar:
-                    bar.update(1)
-    else:
-        for layer in unique:
-            done[layer.name] = search(layer, arch, flow, **kwargs)
-            if bar:
-                bar.update(1)
-    out = []
-    for layer in layers:
-        res = done[first[dataclasses.replace(layer, name="")].name]
-        if res.best.layer.name != layer.name:
-            res = dataclasses.replace(res, top=tuple(evaluate(layer, arch, r.mapping) for r in res.top))
-        out.append(res)
-    return out
+
+    def reuse(res, task):
+        return dataclasses.replace(res, top=tuple(evaluate(task[0], arch, r.mapping) for r in res.top))
+    tasks = [(layer, arch, flow, goal, args.top, args.seed) for layer in layers]
+    return api.run_distinct(_search_one, tasks, args.jobs, False, reuse=reuse, tick=bar.update if bar else None)
+
+
+def _search_one(layer, arch, flow, goal, top, seed, progress=False):
+    from stationary.search import search
+    return search(layer, arch, flow, objective=goal, top_k=top, seed=seed, progress=progress)
