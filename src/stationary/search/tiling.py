@@ -84,10 +84,11 @@ def fits(rows: np.ndarray, layer: Layer, arch: Arch, bypassed) -> np.ndarray:
             keep &= rows[:, :, k].prod(axis=1) <= fanout(arch, s)
     for i in range(1, len(arch.levels)):
         holds = arch.levels[i].keeps - bypassed[i]
-        for tensors, size in arch.levels[i].capacity_groups():
-            kept = tuple(t for t in tensors if t in holds)
-            if size is not None and kept and keep.any():
-                ext = level_extents(rows, arch, i)
+        groups = [(kept, size) for tensors, size in arch.levels[i].capacity_groups()
+                  if size is not None and (kept := tuple(t for t in tensors if t in holds))]
+        if groups and keep.any():
+            ext = level_extents(rows, arch, i)
+            for kept, size in groups:
                 keep &= sum(words(t, ext, layer) for t in kept) <= size
     return keep
 
