@@ -92,5 +92,5 @@ def test_with_a_layer_the_legality_error_is_located_at_the_file(tmp_path):
 
 
 def test_missing_file():
-    with pytest.raises(StationaryError, match=r"field 'mapping' = 'nowhere\.yaml': cannot read the mapping file"):
+    with pytest.raises(StationaryError, match=r"nowhere\.yaml: cannot read the mapping file"):
         load_mapping_yaml("nowhere.yaml", preset("eyeriss"))

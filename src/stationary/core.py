@@ -125,9 +125,11 @@ def prime_factors(n: int) -> list[int]:
     [2, 2, 2, 2, 2, 3]
     """
     out, p = [], 2
-    while n > 1:
+    while p * p <= n:   # trial division up to sqrt(n): what is left above 1 is prime
         while n % p == 0:
             out.append(p)
             n //= p
-        p += 1
+        p += 1 if p == 2 else 2
+    if n > 1:
+        out.append(n)
     return out

@@ -38,6 +38,7 @@ import yaml
 
 from stationary.arch.spec import Arch, ComputeUnit, MemoryLevel, StorageKind, Unit
 from stationary.core import StationaryError, TENSORS, Tensor
+from stationary.validation import load_yaml, read_text_file
 
 _TOP = ("name", "source", "unit", "word_bits", "clock_mhz", "levels", "mac")
 _TOP_REQUIRED = ("name", "unit", "word_bits", "clock_mhz", "levels", "mac")
@@ -55,14 +56,8 @@ def read_yaml(text_or_path: str, kind: str) -> tuple[object, str]:
 
 
 def parse_yaml(text: str, source: str):
-    """``yaml.safe_load`` with its errors turned into a StationaryError naming the file and line."""
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else None
-        problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-        raise StationaryError(f"not valid YAML: {problem}", source=source, where=where) from None
+    """:func:`stationary.validation.load_yaml`: duplicate keys, deep nesting and errors named with the file."""
+    return load_yaml(text, source)
 
 
 def read_text(text_or_path: str, kind: str) -> tuple[str, str]:
@@ -72,12 +67,7 @@ def read_text(text_or_path: str, kind: str) -> tuple[str, str]:
     spec = os.fspath(text_or_path)
     if isinstance(text_or_path, str) and ("\n" in spec or ":" in spec and not os.path.exists(spec)):
         return spec, f"<{kind} text>"
-    try:
-        with open(spec, encoding="utf-8") as handle:
-            return handle.read(), spec
-    except (OSError, UnicodeDecodeError, ValueError) as err:  # ValueError: a NUL in the path
-        reason = err.strerror if isinstance(err, OSError) and err.strerror else type(err).__name__
-        raise StationaryError(f"cannot read the {kind} file ({reason})", field=kind, value=spec) from None
+    return read_text_file(spec, kind), spec
 
 
 def check_keys(data, allowed, required, source, where, field=None) -> dict:

@@ -22,6 +22,7 @@ import yaml
 
 from stationary.core import StationaryError, Tensor
 from stationary.model.counts import AccessCounts
+from stationary.validation import read_yaml_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,8 +56,7 @@ def stated(network: str) -> Densities:
 
 
 def from_yaml(path: str) -> Densities:
-    with open(path) as fh:
-        data = yaml.safe_load(fh)
+    data = read_yaml_file(path, "densities")
     if not isinstance(data, dict):
         raise StationaryError("expected a mapping {layer: density}", where=path, field="densities",
                               value=type(data).__name__)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
+import traceback
 
 from stationary.core import StationaryError
 
@@ -30,9 +31,18 @@ COMMANDS = (
 )
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse with a usage error printed as one line (the full usage is one ``--help`` away)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see `{self.prog} --help`)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="stationary",
-                                     description="Model, simulate and evaluate DNN accelerator dataflows.")
+    parser = OneLineParser(prog="stationary",
+                           description="Model, simulate and evaluate DNN accelerator dataflows.")
+    parser.add_argument("--debug", action="store_true",
+                        help="on an internal error, print the whole traceback (for a bug report)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMANDS:
@@ -41,19 +51,31 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command line: 0 (or the command's own status) on success, 2 for a user's mistake (one line on
+    stderr), 3 for an internal error (a bug: one line asking for a report; the traceback with ``--debug``)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.run(args) or 0)
     except StationaryError as err:
-        print(f"stationary {args.command}: error: {err}", file=sys.stderr)
-        return 2
+        return _fail(args, str(err))
     except (OSError, UnicodeDecodeError) as err:
-        print(f"stationary {args.command}: error: {err}", file=sys.stderr)
-        return 2
+        return _fail(args, str(err))
     except KeyboardInterrupt:
         print(f"stationary {args.command}: interrupted", file=sys.stderr)
         return 130
+    except Exception as err:  # a bug: never a bare traceback for the user, one line and where to report it
+        if args.debug:
+            traceback.print_exc()
+        detail = " ".join(f"{type(err).__name__}: {err}".split())[:300]
+        print(f"stationary {args.command}: internal error ({detail}); this is a bug: please report it with the "
+              "command line and the output of `stationary --debug ...`", file=sys.stderr)
+        return 3
+
+
+def _fail(args, message: str) -> int:
+    print(f"stationary {args.command}: error: {' '.join(message.split())}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,6 +5,7 @@ import argparse
 import json
 import sys
 
+from stationary.validation import MAX_LOOP_BOUND, int_arg
 from stationary.workload.files import load_network
 from stationary.workload.network import Network
 
@@ -22,15 +23,7 @@ def load_network_arg(spec: str, batch: int | None = None) -> Network:
     return load_network(spec, batch)
 
 
-def positive_int(text: str) -> int:
-    """An argparse ``type`` for sizes such as ``--batch``: a positive integer, else a usage error."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
-    return value
+positive_int = int_arg(1, MAX_LOOP_BOUND)  # an argparse ``type`` for sizes such as ``--batch``
 
 
 def add_network_arguments(parser: argparse.ArgumentParser) -> None:

@@ -36,6 +36,7 @@ import yaml
 
 from stationary.core import StationaryError
 from stationary.report.table import format_count
+from stationary.validation import load_yaml, read_text_file
 
 
 class Evaluation(enum.Enum):
@@ -254,13 +255,14 @@ def _count(raw, source, section, key, whole: bool = True) -> int | float:
 
 def load_form(path: str) -> BenchmarkForm:
     """A form from a .json or .yaml file; errors name the file, the section and the field."""
-    with open(path) as fh:
-        text = fh.read()
-    try:
-        data = json.loads(text) if str(path).endswith(".json") else yaml.safe_load(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as err:
-        raise StationaryError(f"not valid {'JSON' if str(path).endswith('.json') else 'YAML'}: "
-                              f"{str(err).splitlines()[0]}", source=path) from None
+    text = read_text_file(path, "form")
+    if str(path).endswith(".json"):
+        try:
+            data = json.loads(text)
+        except (json.JSONDecodeError, RecursionError) as err:
+            raise StationaryError(f"not valid JSON: {str(err).splitlines()[0]}", source=path) from None
+    else:
+        data = load_yaml(text, path)
     return BenchmarkForm.from_dict(data, source=path)
 
 

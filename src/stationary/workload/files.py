@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from stationary.core import StationaryError
+from stationary.validation import check_int, load_yaml, read_text_file
 from stationary.workload import zoo
 from stationary.workload.layer import Layer, LayerKind
 from stationary.workload.network import Network
@@ -45,8 +46,8 @@ def load_network(spec: str, batch: int | None = None) -> Network:
     >>> load_network("alexnet", batch=4)["FC6"].N
     4
     """
-    if batch is not None and (isinstance(batch, bool) or not isinstance(batch, int) or batch < 1):
-        raise StationaryError("batch must be a positive integer", field="batch", value=batch)
+    if batch is not None:
+        batch = check_int(batch, "batch")
     path = Path(str(spec))
     if zoo.is_zoo_name(spec) and not path.is_file():
         return zoo.get(spec, 1 if batch is None else batch)
@@ -60,20 +61,13 @@ def load_network(spec: str, batch: int | None = None) -> Network:
 def load_network_yaml(path: str | Path) -> Network:
     """Read a network file (errors name the file, the layer, the field and the value)."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise StationaryError(f"cannot read the file ({err.strerror or err})"
-                              if isinstance(err, OSError) else "not a UTF-8 text file", source=str(path)) from None
+    text = read_text_file(path, "network")
     return network_from_yaml(text, str(path), default_name=path.stem)
 
 
 def network_from_yaml(text: str, source: str = "<yaml>", default_name: str = "network") -> Network:
     """Parse a network from YAML text; ``source`` is the name errors give for it."""
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        raise StationaryError(f"malformed YAML: {_yaml_problem(err)}", source=source) from None
+    doc = load_yaml(text, source)
     try:
         return _network(doc, default_name)
     except StationaryError as err:
@@ -247,13 +241,6 @@ def _no_unknown_keys(doc: dict, known: tuple[str, ...], where: str | None) -> No
         if key not in known:
             raise StationaryError(f"unknown key (expected one of {', '.join(known)})", where=where, field=str(key),
                                   value=doc[key])
-
-
-def _yaml_problem(err: yaml.YAMLError) -> str:
-    mark = getattr(err, "problem_mark", None)
-    problem = getattr(err, "problem", None) or str(err)
-    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-    return " ".join(f"{problem}{where}".split())
 
 
 # ---- writing ----------------------------------------------------------------------------------------------

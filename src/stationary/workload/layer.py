@@ -17,6 +17,7 @@ import enum
 from dataclasses import dataclass, field, replace
 
 from stationary.core import Dim, StationaryError, Tensor, prod
+from stationary.validation import MAX_LOOP_BOUND
 
 
 class LayerKind(enum.Enum):
@@ -68,11 +69,28 @@ class Layer:
                 raise StationaryError("must be an integer", where=where, field=name, value=value)
             if value < 1:
                 raise StationaryError("must be a positive integer", where=where, field=name, value=value)
+            if value > MAX_LOOP_BOUND:
+                raise StationaryError(f"must be at most {MAX_LOOP_BOUND:,} (the limit for one loop bound)",
+                                      where=where, field=name, value=value)
+        for name, filt in (("pad_h", self.R), ("pad_w", self.S)):
+            self._check_pad(name, getattr(self, name), filt, where)
         if self.M % self.G:
             raise StationaryError(f"filters M must divide into the {self.G} groups", where=where,
                                   field="M", value=self.M)
         object.__setattr__(self, "E", self._output_size("H", self.H, self.pad_h, self.R))
         object.__setattr__(self, "F", self._output_size("W", self.W, self.pad_w, self.S))
+
+    def _check_pad(self, name: str, pad, filt: int, where: str) -> None:
+        """A negative pad trims fewer rows than the stride (rows it never reaches); a positive one is bounded like
+        any loop bound (network files hold it to the frameworks' rule: at most the filter's reach per side)."""
+        if isinstance(pad, bool) or not isinstance(pad, int):
+            raise StationaryError("must be an integer", where=where, field=name, value=pad)
+        if pad > MAX_LOOP_BOUND:
+            raise StationaryError(f"must be at most {MAX_LOOP_BOUND:,} (the limit for one loop bound)",
+                                  where=where, field=name, value=pad)
+        if pad < -(self.U - 1):
+            raise StationaryError(f"a negative pad trims the rows a stride of {self.U} never reaches, so it is at "
+                                  f"least {-(self.U - 1)}", where=where, field=name, value=pad)
 
     def _output_size(self, axis: str, size: int, pad: int, filt: int) -> int:
         span = size + pad - self.dilation * (filt - 1) - 1
