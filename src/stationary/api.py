@@ -26,10 +26,14 @@ from stationary.workload.network import Network
 COMPARED = (Dataflow.WS, Dataflow.OSA, Dataflow.OSB, Dataflow.OSC, Dataflow.NLR, Dataflow.RS)
 
 
-def load_arch(spec: str | Arch) -> Arch:
-    """A preset name or an arch YAML file."""
+def load_arch(spec: str | Arch, *, ert: str | None = None, constraints: str | None = None) -> Arch:
+    """A preset name or an arch YAML file; a Timeloop architecture file with its Accelergy ``ert`` (ERT.yaml or
+    ERT_summary.yaml) and optionally its architecture ``constraints`` (see :mod:`stationary.arch.timeloop`)."""
     if isinstance(spec, Arch):
         return spec
+    if ert is not None or constraints is not None:
+        from stationary.arch.timeloop import load_timeloop_arch
+        return load_timeloop_arch(spec, ert, constraints)
     from stationary.arch.yaml_io import load_arch as load
     return load(spec)
 

@@ -145,7 +145,11 @@ def load_arch(spec: str) -> Arch:
         return preset(spec)
     if isinstance(spec, (str, os.PathLike)) and os.path.isfile(spec):
         text, source = read_text(spec, "arch")
-        return arch_from_yaml(text, source=source)
+        data = parse_yaml(text, source)
+        if isinstance(data, dict) and "architecture" in data:  # Timeloop's: it needs its ERT for energies
+            from stationary.arch.timeloop import load_timeloop_arch
+            return load_timeloop_arch(spec)
+        return arch_from_dict(data, source)
     raise StationaryError(f"neither a preset ({', '.join(sorted(PRESETS))}) nor a readable file", field="arch",
                           value=spec)
 

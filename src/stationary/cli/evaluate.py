@@ -14,7 +14,9 @@ def register(sub) -> None:
     p = sub.add_parser("evaluate", help="evaluate a network (mapped by the mapper) or one given mapping",
                        description=__doc__)
     p.add_argument("network", nargs="?", help="zoo name or network YAML file")
-    p.add_argument("--arch", required=True, help="preset name or arch YAML file")
+    p.add_argument("--arch", required=True, help="preset name, arch YAML file, or a Timeloop arch.yaml (with --ert)")
+    p.add_argument("--ert", help="Accelergy ERT.yaml or ERT_summary.yaml: the energies of a Timeloop arch")
+    p.add_argument("--arch-constraints", help="Timeloop architecture constraints (which tensors a level bypasses)")
     p.add_argument("--dataflow", default="rs", help="ws, osa, osb, osc, nlr, rs, or none (default rs)")
     p.add_argument("--objective", default="delay,energy",
                    help="energy, delay, edp or delay,energy (default delay,energy: fastest, then least energy)")
@@ -32,7 +34,7 @@ def run(args) -> int:
         return _run_one(args)
     if not args.network:
         raise StationaryError("give a NETWORK, or --problem and --mapping", field="network", value=None)
-    result = api.evaluate(args.network, args.arch, dataflow=args.dataflow, objective=args.objective,
+    result = api.evaluate(args.network, _arch(args), dataflow=args.dataflow, objective=args.objective,
                           batch=args.batch, layers=args.layer, jobs=args.jobs)
     if args.json:
         print_json(network_json(result))
@@ -41,12 +43,16 @@ def run(args) -> int:
     return 0
 
 
+def _arch(args):
+    return api.load_arch(args.arch, ert=args.ert, constraints=args.arch_constraints)
+
+
 def _run_one(args) -> int:
     if not (args.mapping and (args.problem or args.network)):
         raise StationaryError("--mapping needs --problem (or a NETWORK with --layer)", field="mapping",
                               value=args.mapping)
     from stationary.mapping.io import load_problem_and_mapping
-    arch = api.load_arch(args.arch)
+    arch = _arch(args)
     if args.problem:
         layer, mapping = load_problem_and_mapping(args.problem, args.mapping, arch)
     else:
