@@ -38,12 +38,17 @@ from stationary.mapping.legality import check, kept
 from stationary.mapping.mapping import Mapping
 from stationary.mapping.tiles import (footprint, fresh_union_size, lattice, loop_strides, overlap_size, tensor_axes,
                                       tile_bounds_at, union_size)
+from stationary.model.conventions import Conventions
 from stationary.model.counts import AccessCounts, LevelCounts, NetworkCounts
+from stationary.model.timeloop_counts import timeloop_levels
 from stationary.workload.layer import Layer
 
 
-def analyze(layer: Layer, arch: Arch, mapping: Mapping, *, validate: bool = True) -> AccessCounts:
-    """Exact reads, fills, updates and drains per level and tensor, and network transfers per fan-out."""
+def analyze(layer: Layer, arch: Arch, mapping: Mapping, *, validate: bool = True,
+            conventions: Conventions = Conventions.PHYSICAL) -> AccessCounts:
+    """Exact reads, fills, updates and drains per level and tensor, and network transfers per fan-out, counted by
+    ``conventions``: the physical count by default, Timeloop v3.0.3's with ``Conventions.TIMELOOP``
+    (:mod:`stationary.model.timeloop_counts`; docs/timeloop.md)."""
     if validate:
         check(layer, arch, mapping)
     nest = mapping.nest()
@@ -59,6 +64,15 @@ def analyze(layer: Layer, arch: Arch, mapping: Mapping, *, validate: bool = True
 
     for tensor in TENSORS:
         keepers = [i for i in range(depth) if tensor in kept(arch, mapping, i)]
+        if conventions.timeloop:
+            levels = timeloop_levels(layer, arch, mapping, nest, strides, tensor, conventions)
+            for level, (reads, fills, updates) in levels.counts(tensor, keepers, depth).items():
+                add(level, tensor, reads=reads, fills=fills, updates=updates)
+            for parent, child in zip(keepers, keepers[1:] + [depth]):
+                for name in fanouts_crossed(arch, parent, child):
+                    moved = levels.delivered(tensor, parent, child, depth)
+                    network[(name, tensor)] = network.get((name, tensor), 0) + moved
+            continue
         for parent, child in zip(keepers, keepers[1:] + [depth]):
             pair = _Pair(layer, arch, nest, strides, tensor, parent, child)
             if tensor is Tensor.PSUM:
@@ -73,7 +87,7 @@ def analyze(layer: Layer, arch: Arch, mapping: Mapping, *, validate: bool = True
                 if child < depth:
                     add(child, tensor, fills=r["child_fills"])
                 moved = r["child_fills"]
-            for name in pair.fanouts_crossed():
+            for name in fanouts_crossed(arch, parent, child):
                 network[(name, tensor)] = network.get((name, tensor), 0) + moved
 
     levels = tuple(LevelCounts(arch.levels[i].name, t, *v) for (i, t), v in sorted(
@@ -81,6 +95,16 @@ def analyze(layer: Layer, arch: Arch, mapping: Mapping, *, validate: bool = True
     nets = tuple(NetworkCounts(name, t, v) for (name, t), v in network.items() if v)
     return AccessCounts(layer=layer.name, macs=layer.macs, steps=mapping.temporal_steps,
                         units_used=mapping.spatial_units, levels=levels, network=nets)
+
+
+def fanouts_crossed(arch: Arch, parent: int, child: int) -> list[str]:
+    """The fan-outs a word crosses from level ``parent`` down to ``child`` (``len(arch.levels)``: the MACs)."""
+    depth = len(arch.levels)
+    names = [arch.levels[i].name for i in range(parent + 1, min(child, depth - 1) + 1)
+             if i < depth and arch.levels[i].fanout > 1]
+    if child == depth and arch.mac.fanout_x * arch.mac.fanout_y > 1:
+        names.append("MAC")
+    return names
 
 
 class _Pair:
@@ -102,13 +126,6 @@ class _Pair:
         for pos, loop in self.between:
             ranges.setdefault(loop.dim, []).append((strides[pos], loop.bound))
         self.offsets = [lattice(axis.terms, ranges) for axis in self.axes]
-
-    def fanouts_crossed(self) -> list[str]:
-        names = [self.arch.levels[i].name for i in range(self.parent + 1, min(self.child, self.depth - 1) + 1)
-                 if i < self.depth and self.arch.levels[i].fanout > 1]
-        if self.child == self.depth and self.arch.mac.fanout_x * self.arch.mac.fanout_y > 1:
-            names.append("MAC")
-        return names
 
     def steps(self):
         """(count, per-axis displacement) for every kind of step of the temporal loops above the child."""

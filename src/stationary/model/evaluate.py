@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from stationary.arch.spec import Arch
 from stationary.mapping.mapping import Mapping
 from stationary.model.analysis import analyze
+from stationary.model.conventions import Conventions
 from stationary.model.counts import AccessCounts
 from stationary.model.energy import Energy, energy
 from stationary.model.latency import Latency, latency
@@ -42,8 +43,10 @@ class LayerResult:
         return self.dram_accesses / self.layer.macs
 
 
-def evaluate(layer: Layer, arch: Arch, mapping: Mapping, *, validate: bool = True) -> LayerResult:
-    counts = analyze(layer, arch, mapping, validate=validate)
+def evaluate(layer: Layer, arch: Arch, mapping: Mapping, *, validate: bool = True,
+             conventions: Conventions = Conventions.PHYSICAL) -> LayerResult:
+    """Counts (by ``conventions``: physical by default, or Timeloop's), energy and latency of one mapping."""
+    counts = analyze(layer, arch, mapping, validate=validate, conventions=conventions)
     return LayerResult(layer, arch, mapping, counts, energy(counts, arch), latency(counts, arch))
 
 

@@ -37,6 +37,7 @@ import numpy as np
 from stationary.arch.spec import Arch
 from stationary.core import DIMS, TENSORS, Dim, Tensor
 from stationary.mapping.tiles import fresh_union_size, lattice, overlap_size, union_size
+from stationary.model.analysis import fanouts_crossed as _fanouts_crossed
 from stationary.search.space import slots
 from stationary.workload.layer import Layer
 
@@ -298,15 +299,6 @@ def _add(totals: dict, level: int, tensor: Tensor, **kinds) -> None:
     for k, name in enumerate(_KINDS):
         if kinds.get(name) is not None:
             entry[k] = entry[k] + kinds[name]
-
-
-def _fanouts_crossed(arch: Arch, parent: int, child: int) -> list[str]:
-    depth = len(arch.levels)
-    names = [arch.levels[i].name for i in range(parent + 1, min(child, depth - 1) + 1)
-             if i < depth and arch.levels[i].fanout > 1]
-    if child == depth and arch.mac.fanout_x * arch.mac.fanout_y > 1:
-        names.append("MAC")
-    return names
 
 
 def _finish(ctx: _Context, totals: dict, network: dict) -> Batch:
