@@ -116,9 +116,37 @@ def run_distinct(fn, tasks, jobs: int | None, progress: bool, *, reuse, tick=Non
             for k, (key, task) in enumerate(zip(keys, tasks))]
 
 
-def evaluate_mapping(layer: Layer, arch, mapping: Mapping) -> LayerResult:
-    """Evaluate one given mapping (checked for legality first)."""
-    return evaluate_one(layer, load_arch(arch), mapping)
+def evaluate_mapping(layer: Layer, arch, mapping: Mapping, *, conventions="physical") -> LayerResult:
+    """Evaluate one given mapping (checked for legality first), counted by ``conventions``: ``"physical"`` (the
+    default) or ``"timeloop"`` (a :class:`stationary.model.Conventions`)."""
+    from stationary.model.conventions import Conventions
+    return evaluate_one(layer, load_arch(arch), mapping, conventions=Conventions.parse(conventions))
+
+
+def timeloop_diff(arch, problem: str, mapping: str, stats: str, *, ert: str | None = None,
+                  constraints: str | None = None, link_transfers: bool = True):
+    """A Timeloop run (its arch, ERT, problem, map.yaml and stats.txt) beside our counts, every difference named
+    (:mod:`stationary.model.timeloop_diff`)."""
+    from stationary.mapping.io import load_problem_and_mapping
+    from stationary.model.timeloop_diff import timeloop_diff as diff
+    from stationary.model.timeloop_stats import load_stats
+    hw = load_arch(arch, ert=ert, constraints=constraints)
+    layer, m = load_problem_and_mapping(problem, mapping, hw)
+    return diff(layer, hw, m, load_stats(stats), link_transfers=link_transfers)
+
+
+def timeloop_diff_json(diff) -> list[dict]:
+    """The diff as a list of rows (level, tensor, action, timeloop, ours_timeloop_mode, ours, convention,
+    count_delta, energy_pj_delta), and last a row for the layer's energy in uJ (level "total", action "energy_uj")."""
+    rows = [{"level": r.level, "tensor": r.tensor.value, "action": r.action, "timeloop": r.timeloop,
+             "ours_timeloop_mode": r.ours_timeloop_mode, "ours": r.ours, "convention": r.convention,
+             "count_delta": r.count_delta, "energy_pj_delta": r.energy_pj_delta} for r in diff.rows]
+    from stationary.model.timeloop_diff import UNEXPLAINED
+    rows.append({"level": "total", "tensor": None, "action": "energy_uj", "timeloop": diff.energy_uj_timeloop,
+                 "ours_timeloop_mode": diff.energy_uj_ours_timeloop_mode, "ours": diff.energy_uj_ours,
+                 "convention": UNEXPLAINED if diff.energy_unexplained_uj else "", "count_delta": None,
+                 "energy_pj_delta": (diff.energy_uj_ours - diff.energy_uj_timeloop) * 1e6})
+    return rows
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,6 +19,7 @@ COMMANDS = (
     "layers",
     "import_",
     "evaluate",
+    "timeloop_diff",
     "compare",
     "map",
     "train",

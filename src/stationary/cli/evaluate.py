@@ -24,6 +24,12 @@ def register(sub) -> None:
     p.add_argument("--layer", action="append", help="only this layer (repeatable)")
     p.add_argument("--problem", help="one layer: a layer YAML or a Timeloop problem YAML")
     p.add_argument("--mapping", help="the mapping to evaluate: a stationary mapping YAML or a Timeloop map.yaml")
+    p.add_argument("--conventions", default="physical", choices=("physical", "timeloop"),
+                   help="count physically (default) or as Timeloop v3.0.3 does (docs/timeloop.md); one mapping only")
+    p.add_argument("--no-link-transfers", action="store_true",
+                   help="with --conventions timeloop: as Timeloop with TIMELOOP_DISABLE_LINK_TRANSFERS=1")
+    p.add_argument("--map-txt", action="store_true", help="also print the loop nest as Timeloop's map.txt does")
+    p.add_argument("--timeloop-map", metavar="FILE", help="write the mapping as a Timeloop map.yaml to FILE")
     p.add_argument("--jobs", type=int, default=1, help="worker processes for the mapper")
     p.add_argument("--json", action="store_true", help="print JSON, one object per layer")
     p.set_defaults(run=run)
@@ -34,6 +40,9 @@ def run(args) -> int:
         return _run_one(args)
     if not args.network:
         raise StationaryError("give a NETWORK, or --problem and --mapping", field="network", value=None)
+    if args.conventions != "physical" or args.map_txt or args.timeloop_map:
+        raise StationaryError("applies to one given mapping (--problem and --mapping)", field="--conventions",
+                              value=args.conventions)
     result = api.evaluate(args.network, _arch(args), dataflow=args.dataflow, objective=args.objective,
                           batch=args.batch, layers=args.layer, jobs=args.jobs)
     if args.json:
@@ -61,12 +70,23 @@ def _run_one(args) -> int:
                                   value=args.layer)
         layer = api.load_network(args.network, args.batch)[args.layer[0]]
         layer, mapping = load_problem_and_mapping(layer, args.mapping, arch)
-    result: LayerResult = api.evaluate_mapping(layer, arch, mapping)
+    from stationary.mapping.timeloop_write import timeloop_map_txt, timeloop_map_yaml
+    from stationary.model.conventions import Conventions
+    conventions = Conventions.parse(args.conventions, link_transfers=not args.no_link_transfers)
+    result: LayerResult = api.evaluate_mapping(layer, arch, mapping, conventions=conventions)
+    if args.timeloop_map:
+        with open(args.timeloop_map, "w", encoding="utf-8") as handle:
+            handle.write(timeloop_map_yaml(mapping, arch))
     if args.json:
-        print_json([layer_json(result)])
+        record = layer_json(result)
+        record["conventions"] = str(conventions)
+        print_json([record])
     else:
         print(layer_table(result))
         print()
         print(access_table(result))
+        if args.map_txt:
+            print()
+            print(timeloop_map_txt(mapping, arch, layer), end="")
     return 0
 

@@ -23,6 +23,8 @@ def register(sub) -> None:
     p.add_argument("--top", type=int, default=1, help="the K best mappings per layer (default 1)")
     p.add_argument("--json", action="store_true", help="print JSON, one object per layer")
     p.add_argument("-o", "--output", help="write the best mappings as YAML to this file")
+    p.add_argument("--timeloop-dir", metavar="DIR",
+                   help="also write each best mapping as a Timeloop map.yaml: DIR/<layer>.map.yaml")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
 
@@ -54,6 +56,8 @@ def run(args) -> int:
     if args.output:
         with open(args.output, "w", encoding="utf-8") as fh:
             fh.write("---\n".join(docs))
+    if args.timeloop_dir:
+        _write_timeloop_maps(args.timeloop_dir, records, arch)
     if args.json:
         print_json([_json(layer, res, text, arch) for layer, res, text in records])
         return 0
@@ -96,3 +100,19 @@ def _search_all(layers, arch, flow, goal, args, bar) -> list:
 def _search_one(layer, arch, flow, goal, top, seed, progress=False):
     from stationary.search import search
     return search(layer, arch, flow, objective=goal, top_k=top, seed=seed, progress=progress)
+
+
+def _write_timeloop_maps(folder: str, records, arch) -> None:
+    import os
+    import re
+    from stationary.mapping.timeloop_write import timeloop_map_yaml
+    os.makedirs(folder, exist_ok=True)
+    for layer, res, _ in records:
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", layer.name)
+        try:
+            text = timeloop_map_yaml(res.best.mapping, arch)
+        except StationaryError as err:
+            raise StationaryError(err.message, where=f"layer {layer.name}: {err.where}", field=err.field,
+                                  value=err.value, has_value=err.has_value) from None
+        with open(os.path.join(folder, f"{name}.map.yaml"), "w", encoding="utf-8") as fh:
+            fh.write(f"# layer {layer.name}, written by stationary map\n{text}")
