@@ -98,6 +98,24 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
+class _LocalTagLoader(_StrictLoader):
+    """The strict loader reading local tags (timeloopfe's ``!Component``, ``!Container``) as plain mappings, lists
+    and scalars; a mapping keeps its tag name under ``_tag``."""
+
+
+def _untag(loader, suffix, node):
+    if isinstance(node, yaml.MappingNode):
+        out = loader.construct_mapping(node, deep=True)
+        out.setdefault("_tag", suffix)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    return loader.construct_scalar(node)
+
+
+_LocalTagLoader.add_multi_constructor("!", _untag)
+
+
 def _scalar(text):
     """A YAML scalar's text as the value it stands for, for an error message."""
     try:
@@ -126,8 +144,9 @@ def _check_expanded_size(root, source: str) -> None:
         stack.extend((c, False) for c in children if id(c) not in sizes)
 
 
-def load_yaml(text: str, source: str = "<yaml>"):
-    """Parse YAML text safely; every problem is a StationaryError naming ``source`` (and the line)."""
+def load_yaml(text: str, source: str = "<yaml>", *, local_tags: bool = False):
+    """Parse YAML text safely; every problem is a StationaryError naming ``source`` (and the line). With
+    ``local_tags``, ``!Name`` tags are read as plain data (timeloopfe's files use them)."""
     if not isinstance(text, str):
         raise StationaryError("expected YAML text", source=source, field="text", value=type(text).__name__)
     if len(text) > MAX_TEXT_BYTES:
@@ -135,7 +154,7 @@ def load_yaml(text: str, source: str = "<yaml>"):
                               source=source)
     loader = None
     try:
-        loader = _StrictLoader(text, source)
+        loader = (_LocalTagLoader if local_tags else _StrictLoader)(text, source)
         return loader.get_single_data()
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)

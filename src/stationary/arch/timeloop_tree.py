@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import yaml
-
-from stationary.arch.yaml_io import check_keys, parse_yaml, positive_int, tensor_name
+from stationary.arch.yaml_io import check_keys, positive_int, tensor_name
 from stationary.core import StationaryError, TENSORS, Tensor
+from stationary.validation import load_yaml
 
 _RANGE = re.compile(r"^(.*?)\[(\d+)\.\.(\d+)\]$")
 
@@ -24,31 +23,9 @@ class _Component:
     where: str
 
 
-class _TaggedLoader(yaml.SafeLoader):
-    """timeloopfe writes ``!Component``, ``!Container`` and friends: read them as plain mappings and lists."""
-
-
-def _untag(loader, suffix, node):
-    if isinstance(node, yaml.MappingNode):
-        out = loader.construct_mapping(node, deep=True)
-        out.setdefault("_tag", suffix)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node, deep=True)
-    return loader.construct_scalar(node)
-
-
-_TaggedLoader.add_multi_constructor("!", _untag)
-
-
 def load_tagged(text: str, source: str):
     """The YAML, with timeloopfe's ``!Component``-style tags read as plain mappings."""
-    if "!" not in text:
-        return parse_yaml(text, source)
-    try:
-        return yaml.load(text, Loader=_TaggedLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as err:
-        raise StationaryError(f"not valid YAML: {getattr(err, 'problem', None) or err}", source=source) from None
+    return load_yaml(text, source, local_tags=True)
 
 
 def _split_name(name, source, where) -> tuple[str, int]:

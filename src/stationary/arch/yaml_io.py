@@ -32,6 +32,7 @@ stationary.core.StationaryError: e.yaml: level GLB: field 'size_wrds' = 55296: u
 from __future__ import annotations
 
 import os
+import re
 from importlib import resources
 
 import yaml
@@ -145,11 +146,10 @@ def load_arch(spec: str) -> Arch:
         return preset(spec)
     if isinstance(spec, (str, os.PathLike)) and os.path.isfile(spec):
         text, source = read_text(spec, "arch")
-        data = parse_yaml(text, source)
-        if isinstance(data, dict) and "architecture" in data:  # Timeloop's: it needs its ERT for energies
+        if re.search(r"^architecture\s*:", text, re.M):  # Timeloop's: it needs its ERT for energies
             from stationary.arch.timeloop import load_timeloop_arch
             return load_timeloop_arch(spec)
-        return arch_from_dict(data, source)
+        return arch_from_dict(parse_yaml(text, source), source)
     raise StationaryError(f"neither a preset ({', '.join(sorted(PRESETS))}) nor a readable file", field="arch",
                           value=spec)
 

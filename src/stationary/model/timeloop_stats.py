@@ -84,13 +84,8 @@ _TENSOR = re.compile(r"^\s{4}(Weights|Inputs|Outputs):\s*$")
 
 def load_stats(path: str) -> TimeloopStats:
     """Read a stats.txt file (errors name the file)."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as err:
-        raise StationaryError(f"cannot read the stats file ({getattr(err, 'strerror', None) or err})",
-                              field="stats", value=str(path)) from None
-    return parse_stats(text, str(path))
+    from stationary.validation import read_text_file
+    return parse_stats(read_text_file(path, "stats"), str(path))
 
 
 def parse_stats(text: str, source: str = "<stats text>") -> TimeloopStats:
