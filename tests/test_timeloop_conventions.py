@@ -8,10 +8,13 @@ and nothing more.
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+
+from strategies import cases
 
 from stationary.arch.timeloop import load_timeloop_arch
 from stationary.core import Dim, Tensor
-from stationary.mapping import Axis, LevelMapping, Loop, Mapping, load_timeloop_mapping, load_timeloop_problem
+from stationary.mapping import Axis, LevelMapping, Loop, Mapping, kept, load_timeloop_mapping, load_timeloop_problem
 from stationary.model import Conventions, analyze, energy, evaluate
 from stationary.model.timeloop_stats import load_stats
 from stationary.workload import conv
@@ -120,3 +123,24 @@ def test_energy_is_the_one_product_in_both_modes(arch):
     _, _, r = _run(arch, case, Conventions.TIMELOOP)
     assert energy(r.counts, arch).total == pytest.approx(r.energy.total)
     assert Axis.X.value == "X"  # spatial axes are read from the map files (split)
+
+
+@settings(max_examples=80, deadline=None)
+@given(cases())
+def test_timeloop_mode_on_any_mapping(case):
+    """On random layers, archs and legal mappings Timeloop mode never drains and never counts below zero; where no
+    spatial loop shares work, every MAC reads its operands from its innermost keeper, and where none of Timeloop's
+    conventions can apply (stride and dilation 1 besides) it counts what we count."""
+    layer, arch, mapping = case
+    timeloop = analyze(layer, arch, mapping, conventions=Conventions.TIMELOOP)
+    physical = analyze(layer, arch, mapping)
+    assert all(c.reads >= 0 and c.fills >= 0 and c.updates >= 0 and c.drains == 0 for c in timeloop.levels)
+    if mapping.spatial_units > 1:
+        return
+    for tensor in Tensor:
+        innermost = max(i for i in range(len(arch.levels)) if tensor in kept(arch, mapping, i))
+        served = timeloop.at(arch.levels[innermost].name, tensor)
+        assert (served.updates if tensor is Tensor.PSUM else served.reads) == layer.macs
+    if layer.U == 1 and layer.dilation == 1:
+        strip = lambda counts: [(c.level, c.tensor, c.reads, c.fills, c.updates) for c in counts.levels]  # noqa
+        assert strip(timeloop) == strip(physical)
