@@ -64,13 +64,22 @@ def _select(network: Network, layers: Iterable[str] | None, kinds: Iterable[Laye
 
 def evaluate(network, arch, *, dataflow="rs", objective="delay,energy", batch: int | None = None,
              layers: Iterable[str] | None = None, kinds: Iterable[LayerKind] | None = None,
-             jobs: int = 1, progress: bool = False) -> NetworkResult:
-    """Map every selected layer with the mapper (best mapping for ``objective`` under ``dataflow``) and evaluate it."""
+             jobs: int = 1, progress: bool = False, algorithm=None) -> NetworkResult:
+    """Map every selected layer with the mapper (best mapping for ``objective`` under ``dataflow``) and evaluate it.
+
+    ``algorithm`` (``im2col``, ``winograd:m,r``, ``fft``, ``strassen:d``; see :mod:`stationary.algo`) first
+    rewrites each layer into the GEMMs the algorithm runs (layers it does not apply to stay as they are); the
+    accelerator is then evaluated on those: a stage before mapping.
+    """
     from stationary.search import Objective
     net, hw = load_network(network, batch), load_arch(arch)
     flow = _parse_dataflow(dataflow)
     goal = objective if isinstance(objective, Objective) else Objective.parse(objective)
-    tasks = [(layer, hw, flow, goal) for layer in _select(net, layers, kinds)]
+    chosen = _select(net, layers, kinds)
+    if algorithm is not None:
+        from stationary.algo import rewrite
+        chosen = [new for layer in chosen for new in rewrite(layer, algorithm)]
+    tasks = [(layer, hw, flow, goal) for layer in chosen]
     return NetworkResult(net.name, hw, tuple(_run_all(_best, tasks, jobs, progress and jobs == 1)))
 
 
@@ -218,3 +227,46 @@ def estimate_energy(model, arch="eyeriss", inputs=None, *, dataflow="rs", weight
         raise StationaryError("estimate_energy needs real inputs (an N x C x H x W batch)", field="inputs", value=None)
     return estimate(model, load_arch(arch), inputs, dataflow=_parse_dataflow(dataflow), weight_bits=weight_bits,
                     act_bits=act_bits, layers=layers)
+
+
+def algo(network, method="im2col", *, batch: int | None = None, layers: Iterable[str] | None = None,
+         error: bool = True, precisions=("float64", "float32", "float16", "fixed16"), model=None, inputs=None,
+         data: str = "", seed: int = 0, energy_precision="float32", buffer="sram", progress: bool = False):
+    """A network under a fast-convolution algorithm: per layer the exact counts, savings, storage, energy
+    (Horowitz 45 nm) and error against float64 direct; returns a frozen
+    :class:`stationary.algo.AlgoNetworkResult`. ``method`` is ``direct``, ``im2col``, ``winograd:m,r``,
+    ``fft``, ``fft:4m`` or ``strassen:depth[,cutoff]``. With ``model`` (trained weights) and ``inputs`` the
+    error is measured on real data; otherwise on seeded random tensors of each layer's shape (a crop).
+
+    >>> from stationary import api
+    >>> r = api.algo("vgg16", "winograd:2,3", layers=["conv3_1"], error=False)
+    >>> r.layers[0].plan.multiplication_saving, r.layers[0].counts.multiplications   # 256 x 128 x 56^2 x 9 / 2.25
+    (2.25, 411041792)
+    """
+    from stationary.algo import Precision, run_network
+    from stationary.algo.energy import Buffer
+    from stationary.workload.network import Network as Net
+    net = model.network if model is not None else load_network(network, batch)
+    if layers:
+        net = Net(net.name, tuple(_select(net, layers, None)), input_shape=net.input_shape)
+    return run_network(net, method, error=error, precisions=tuple(Precision.parse(p) for p in precisions),
+                       model=model, inputs=inputs, data=data, seed=seed,
+                       energy_precision=Precision.parse(energy_precision), buffer=Buffer.parse(buffer),
+                       progress=progress)
+
+
+def roofline(network, device="gp100", method="im2col", *, batch: int | None = None, precision="float32",
+             budget_s: float = 3.0, torch: bool = True, progress: bool = False):
+    """Every layer of ``network`` under ``device``'s roofline (a preset, or ``host`` to measure this machine
+    within about ``budget_s`` seconds) for the algorithm ``method``; a frozen
+    :class:`stationary.roofline.RooflineResult`.
+
+    >>> from stationary import api
+    >>> r = api.roofline("alexnet", "knl", "im2col")
+    >>> r.device.name, r.points[0].bound
+    ('Intel Xeon Phi 7250 (Knights Landing, 2016)', 'compute')
+    """
+    from stationary.algo import Precision
+    from stationary.roofline import roofline_network
+    return roofline_network(load_network(network, batch), device, method, precision=Precision.parse(precision),
+                            budget_s=budget_s, torch=torch, progress=progress)

@@ -29,6 +29,8 @@ COMMANDS = (
     "chip",
     "rlc",
     "form",
+    "algo",
+    "roofline",
 )
 
 

@@ -31,6 +31,9 @@ def register(sub) -> None:
     p.add_argument("--map-txt", action="store_true", help="also print the loop nest as Timeloop's map.txt does")
     p.add_argument("--timeloop-map", metavar="FILE", help="write the mapping as a Timeloop map.yaml to FILE")
     p.add_argument("--jobs", type=int, default=1, help="worker processes for the mapper")
+    p.add_argument("--algorithm", metavar="METHOD",
+                   help="rewrite each layer first into the GEMMs of im2col, winograd:m,r, fft or strassen:depth "
+                        "(layers it cannot run stay direct)")
     p.add_argument("--json", action="store_true", help="print JSON, one object per layer")
     p.set_defaults(run=run)
 
@@ -44,7 +47,7 @@ def run(args) -> int:
         raise StationaryError("applies to one given mapping (--problem and --mapping)", field="--conventions",
                               value=args.conventions)
     result = api.evaluate(args.network, _arch(args), dataflow=args.dataflow, objective=args.objective,
-                          batch=args.batch, layers=args.layer, jobs=args.jobs)
+                          batch=args.batch, layers=args.layer, jobs=args.jobs, algorithm=args.algorithm)
     if args.json:
         print_json(network_json(result))
     else:
