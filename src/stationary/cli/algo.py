@@ -7,7 +7,8 @@ weights and real test images; otherwise on seeded random tensors of each layer's
 from __future__ import annotations
 
 from stationary import api
-from stationary.cli._common import add_network_arguments, positive_int, print_json
+from stationary.cli._common import add_network_arguments, print_json
+from stationary.validation import int_arg
 
 
 def register(sub) -> None:
@@ -19,8 +20,8 @@ def register(sub) -> None:
     p.add_argument("--layer", action="append", help="only this layer (repeatable)")
     p.add_argument("--no-error", action="store_true", help="skip executing the layers (counts and energy only)")
     p.add_argument("--weights", metavar="FILE", help="trained weights (lenet5 or digits-cnn, from `stationary train`)")
-    p.add_argument("--images", type=positive_int, default=16, metavar="K", help="test images with --weights (16)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the random tensors (default 0)")
+    p.add_argument("--images", type=int_arg(1, 1000), default=16, metavar="K", help="test images with --weights (16)")
+    p.add_argument("--seed", type=int_arg(0, 2 ** 31 - 1), default=0, help="seed of the random tensors (default 0)")
     p.add_argument("--energy-precision", default="float32", help="float32, float16 or fixed16 (default float32)")
     p.add_argument("--buffer", default="sram", choices=("sram", "dram"),
                    help="where the extra words are priced: a 1 MB SRAM (default) or DRAM")

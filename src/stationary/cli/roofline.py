@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from stationary import api
 from stationary.cli._common import add_network_arguments, print_json
+from stationary.validation import float_arg
 
 
 def register(sub) -> None:
@@ -18,7 +19,7 @@ def register(sub) -> None:
     p.add_argument("--method", action="append",
                    help="im2col (default), direct, winograd:m,r, fft, strassen:depth; repeat to compare on one plot")
     p.add_argument("--precision", default="float32", help="float64, float32 or float16 (default float32)")
-    p.add_argument("--budget", type=float, default=3.0, metavar="SECONDS",
+    p.add_argument("--budget", type=float_arg(0.0, 600.0, low_open=True), default=3.0, metavar="SECONDS",
                    help="time for the host measurements (default 3)")
     p.add_argument("--no-torch", action="store_true", help="on host, do not time torch's convolution")
     p.add_argument("--plot", metavar="PNG", help="draw the roofline with every layer as a point")
@@ -27,10 +28,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from stationary.core import StationaryError
     from stationary.report.algo import roofline_json, roofline_table
-    if not args.budget > 0:
-        raise StationaryError("the measurement budget must be positive", field="budget", value=args.budget)
     results = [api.roofline(args.network, args.device, method, batch=args.batch, precision=args.precision,
                             budget_s=args.budget, torch=not args.no_torch, progress=not args.json)
                for method in (args.method or ["im2col"])]
