@@ -81,14 +81,8 @@ def main() -> None:
     text = SECTION.format(machine=platform.processor() or platform.machine(), table=table())
     print(text)
     if "--write" in sys.argv:
-        path = ROOT / "BENCHMARKS.md"
-        old = path.read_text() if path.exists() else "# Benchmarks\n"
-        head, sep, tail = old.partition("## Simulator")
-        rest = ""
-        if sep:
-            nxt = tail.find("\n## ")
-            rest = tail[nxt + 1:] if nxt >= 0 else ""
-        path.write_text(head.rstrip() + "\n\n" + text.rstrip() + "\n" + ("\n" + rest if rest else ""))
+        from sections import replace_section
+        replace_section(ROOT / "BENCHMARKS.md", "## Simulator", text)
 
 
 if __name__ == "__main__":

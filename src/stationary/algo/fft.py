@@ -139,12 +139,12 @@ def fft_conv(x: np.ndarray, w: np.ndarray, layer: Layer, gauss: bool = True,
     wspec = sfft.rfft2(wd)
     wr, wi = q(wspec.real), q(-wspec.imag)                               # conj: correlation, not convolution
 
-    def by_bin(a):   # N G C th tw P qh -> G, bins, C, tiles
-        return a.reshape(nb, g, c, t.tiles_h * t.tiles_w, t.P * qh).transpose(1, 4, 2, 0, 3).reshape(
-            g, t.P * qh, c, nb * t.tiles_h * t.tiles_w)
+    def by_bin(a):   # N G C th tw P qh -> G, bins, C, tiles (contiguous: BLAS, not numpy's strided loop)
+        return np.ascontiguousarray(a.reshape(nb, g, c, t.tiles_h * t.tiles_w, t.P * qh).transpose(1, 4, 2, 0, 3)
+                                    ).reshape(g, t.P * qh, c, nb * t.tiles_h * t.tiles_w)
 
     def filt(a):     # M C P qh -> G, bins, M/G, C
-        return a.reshape(g, mg, c, t.P * qh).transpose(0, 3, 1, 2)
+        return np.ascontiguousarray(a.reshape(g, mg, c, t.P * qh).transpose(0, 3, 1, 2))
 
     yr, yi = complex_matmul(filt(wr), filt(wi), by_bin(xr), by_bin(xi), gauss=gauss, round_=q)
     y = (yr + 1j * yi).reshape(g, t.P, qh, mg, nb, t.tiles_h, t.tiles_w).transpose(4, 0, 3, 5, 6, 1, 2)

@@ -18,6 +18,7 @@ from stationary.algo.error import ErrorStats, describe, measure, random_tensors,
 from stationary.algo.numeric import PRECISIONS, Precision
 from stationary.algo.plan import AlgoPlan, plan
 from stationary.algo.spec import Algorithm, parse_algorithm
+from stationary.core import StationaryError
 from stationary.workload.network import Network
 
 
@@ -114,7 +115,6 @@ def run_network(network: Network, algorithm: "Algorithm | str", *, error: bool =
 def _activations(model, inputs) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     from stationary.infer.forward import forward
     if inputs is None:
-        from stationary.core import StationaryError
         raise StationaryError("measuring on a model needs its inputs", field="inputs", value=None)
     records = forward(model, np.asarray(inputs), dtype=np.float64)
     return {r.name: (r.ifmap, np.asarray(model.weights[r.name][0], np.float64)) for r in records}

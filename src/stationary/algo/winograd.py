@@ -45,6 +45,13 @@ def why_not(layer: Layer, m: int, r: int) -> str | None:
     return None
 
 
+def sandwich(left: np.ndarray, x: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """``left @ x @ right^T`` over the last two axes of ``x``, as two large GEMMs (tensordot) rather than
+    many tiny ones."""
+    y = np.tensordot(x, right, axes=([-1], [1]))              # x right^T
+    return np.swapaxes(np.tensordot(y, left, axes=([-2], [1])), -1, -2)
+
+
 def tiles(layer: Layer, m: int) -> tuple[int, int]:
     """Output tiles per image along E and F."""
     return -(-layer.E // m), -(-layer.F // m)
@@ -80,12 +87,13 @@ def winograd(x: np.ndarray, w: np.ndarray, layer: Layer, m: int, r: int,
     xp = np.pad(xp, ((0, 0), (0, 0), (0, th * m + r - 1 - xp.shape[2]), (0, tw * m + r - 1 - xp.shape[3])))
     d = np.lib.stride_tricks.sliding_window_view(xp, (n, n), axis=(2, 3))[:, :, ::m, ::m]   # N GC th tw n n
     nb, g, c, mg = x.shape[0], layer.G, layer.C, layer.M_per_group
-    v = q(np.einsum("ij,abcdjk,lk->abcdil", bt, d, bt, optimize=True))
-    v = v.reshape(nb, g, c, th * tw, n * n).transpose(1, 4, 2, 0, 3).reshape(g, n * n, c, nb * th * tw)
-    u = q(np.einsum("ij,mcjk,lk->mcil", gt, q(w).astype(dt), gt, optimize=True))
-    u = u.reshape(g, mg, c, n * n).transpose(0, 3, 1, 2)                 # G, n^2, M/G, C
+    v = q(sandwich(bt, d, bt))                                                      # B^T d B per tile
+    v = np.ascontiguousarray(v.reshape(nb, g, c, th * tw, n * n).transpose(1, 4, 2, 0, 3)).reshape(
+        g, n * n, c, nb * th * tw)
+    u = q(sandwich(gt, q(w).astype(dt), gt))                                        # G g G^T per filter
+    u = np.ascontiguousarray(u.reshape(g, mg, c, n * n).transpose(0, 3, 1, 2))     # G, n^2, M/G, C
     prod = q(np.matmul(u, v))                                            # G, n^2, M/G, tiles: batched GEMMs
-    prod = prod.reshape(g, n, n, mg, nb, th, tw)
-    y = q(np.einsum("ij,gjkmabc,lk->agmbcil", at, prod, at, optimize=True))   # N, G, M/G, th, tw, m, m
+    prod = prod.reshape(g, n, n, mg, nb, th, tw).transpose(4, 0, 3, 5, 6, 1, 2)    # N G M/G th tw n n
+    y = q(sandwich(at, prod, at))                                                   # A^T Y A per tile
     y = y.transpose(0, 1, 2, 3, 5, 4, 6).reshape(nb, layer.M, th * m, tw * m)
     return y[:, :, :layer.E, :layer.F]

@@ -58,30 +58,31 @@ def roofline_network(network: Network, device: "str | Device", algorithm: "Algor
         dev = device if isinstance(device, Device) else preset(device)
         return RooflineResult(network.name, a, precision, dev, tuple(point(p, dev, precision) for p in plans))
     host = measure_host(seconds=min(0.3, budget_s / 10))
-    dev, peak = host.device(), host.peak_gflops_float32
-    shapes = {g for p in plans for g in p.gemms}
-    convs = {replace(p.layer, name="") for p in plans} if torch else set()
+    peak = host.peak_gflops_float32
+    shapes = list(dict.fromkeys(g for p in plans for g in p.gemms))
+    convs = list(dict.fromkeys(replace(p.layer, name="") for p in plans)) if torch else []
     share = max(0.02, budget_s * 0.8 / max(1, len(shapes) + len(convs)))
-    timed, torched = {}, {}
-    items = plans
+    jobs = [("gemm", g) for g in shapes] + [("torch", c) for c in convs]
     if progress:
         from tqdm import tqdm
-        items = tqdm(plans, desc=f"timing {network.name} on this machine", unit="layer")
+        jobs = tqdm(jobs, desc=f"timing {network.name} on this machine", unit="run")
+    timed, torched = {}, {}
+    for kind, item in jobs:
+        if kind == "gemm":
+            timed[item] = time_gemm(item, share, peak)
+            host = host.with_gemm(timed[item][0], timed[item][2])
+        else:
+            torched[item] = time_torch_conv(item, share, peak)
+    dev = host.device()
     points = []
-    for p in items:
+    for p in plans:
         pt = point(p, dev, precision)
         if p.gemms:
-            for g in p.gemms:
-                if g not in timed:
-                    timed[g] = time_gemm(g, share, peak)
-            gflops = [timed[g] for g in p.gemms]
-            ms = sum(t[1] for t in gflops)
+            ms = sum(timed[g][1] for g in p.gemms)
             pt = replace(pt, measured_ms=ms, measured_gflops=sum(g.flops for g in p.gemms) / ms / 1e6,
-                         measured_on="; ".join(t[2] for t in gflops))
+                         measured_on="; ".join(timed[g][2] for g in p.gemms))
         key = replace(p.layer, name="")
-        if key in convs:
-            if key not in torched:
-                torched[key] = time_torch_conv(p.layer, share, peak)
+        if key in torched:
             pt = replace(pt, torch_gflops=torched[key])
         points.append(pt)
     return RooflineResult(network.name, a, precision, dev, tuple(points), host)
