@@ -1,6 +1,6 @@
 """The roofline picture: the device's roofs (bandwidth slope, peak per precision), each layer as a point at
 its arithmetic intensity: predicted (on the roof), and on ``host`` measured (numpy's BLAS GEMM; torch's
-convolution at the direct intensity). matplotlib is imported inside (Agg backend).
+convolution, drawn at the same intensity: its own traffic is not known). matplotlib is imported inside (Agg).
 
 >>> import tempfile, os
 >>> from stationary.roofline import roofline_network
