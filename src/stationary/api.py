@@ -270,3 +270,52 @@ def roofline(network, device="gp100", method="im2col", *, batch: int | None = No
     from stationary.roofline import roofline_network
     return roofline_network(load_network(network, batch), device, method, precision=Precision.parse(precision),
                             budget_s=budget_s, torch=torch, progress=progress)
+
+
+def cim(design: str = "isaac", network: str | None = None, *, variation: float | None = None,
+        nonlinearity: float | None = None, noise: float | None = None, adc_bits: int | None = None,
+        sweep: str | None = None, weights: str | None = None, epochs: int | None = None, samples: int | None = None,
+        train_samples: int | None = None, seed: int = 0, progress: bool = False, log=None):
+    """Run a network on a compute-in-memory design with its non-idealities (``stationary.cim``): accuracy and
+    energy from the same run, the action counts, and the same network on the digital Eyeriss model beside them.
+
+    ``design``: ``sram-binary`` (Zhang/Verma's 6T SRAM classifier), ``switched-cap`` (Lee and Wong's MAC layer)
+    or ``isaac`` (ReRAM crossbars). Settings left None take the design's defaults. Without ``weights`` the
+    network is trained first (torch). ``samples`` limits the test inputs. With ``sweep`` (``NAME=START:STOP:COUNT``)
+    a tuple of results, one per value; otherwise one frozen :class:`stationary.cim.result.CimResult`.
+
+    >>> from stationary import api
+    >>> api.cim("flash")
+    Traceback (most recent call last):
+    ...
+    stationary.core.StationaryError: field 'design' = 'flash': unknown CIM design (expected one of sram-binary, switched-cap, isaac)
+    """
+    from stationary.cim import run as cim_run
+    from stationary.cim.common import Design, Settings
+    chosen = Design.parse(design)
+    settings = Settings(variation=variation, nonlinearity=nonlinearity, noise=noise, adc_bits=adc_bits, seed=seed,
+                        samples=samples)
+    name = cim_run.network_for(chosen, network)
+    swept = cim_run.parse_sweep(sweep) if sweep else None
+    if swept:
+        import dataclasses
+        for value in swept[1]:
+            dataclasses.replace(settings, **{swept[0]: value})     # every point valid before any work
+    base = cim_baseline(cim_run.shapes(chosen, name))
+    prepared = cim_run.prepare(chosen, name, weights=weights, epochs=epochs, seed=seed, train_samples=train_samples,
+                               log=log)
+    if swept:
+        return cim_run.sweep(prepared, settings, *swept, base, train_samples=train_samples, progress=progress)
+    return cim_run.run(prepared, settings, base, progress=progress, train_samples=train_samples)
+
+
+def cim_baseline(network: Network):
+    """The network on the digital Eyeriss model (row stationary, best energy, 65 nm pJ table), per inference."""
+    from stationary.arch.presets import preset
+    from stationary.chip.figures import pj_arch
+    from stationary.cim.result import Baseline
+    arch = pj_arch(preset("eyeriss"))
+    result = evaluate(network, arch, dataflow="rs", objective="energy", batch=1)
+    dram = sum(r.energy.by_category(arch).get("DRAM", 0.0) for r in result.layers)
+    return Baseline(result.energy_total, result.macs, result.energy_total - dram,
+                    "Eyeriss (row stationary, mapper's best energy) priced by data/eyeriss_65nm_pj.yaml")

@@ -31,6 +31,7 @@ COMMANDS = (
     "form",
     "algo",
     "roofline",
+    "cim",
 )
 
 
