@@ -128,12 +128,17 @@ def _dtype(macro: Macro) -> type:
     return np.float32 if macro.line_full_scale < 1 << 24 else np.float64
 
 
-def _variation(macro: Macro, shape: tuple[int, ...], seed_offset: int) -> np.ndarray:
-    """Per-cell multiplicative factors, fixed at fabrication (drawn from the seed, independent of the noise)."""
+def _variation(macro: Macro, shape: tuple[int, int, int], seed_offset: int) -> np.ndarray:
+    """Per-cell multiplicative factors, fixed at fabrication: each physical array (row tile r, column tile c)
+    draws its own ``rows x columns`` cells from (seed, r, c), whatever is later stored in it, and independently
+    of the read noise."""
     spec = macro.nonideal
     if spec.variation == 0:
         return np.ones(shape)
-    z = np.random.default_rng([spec.seed, 1, seed_offset]).standard_normal(shape)
+    rt, rows, cols = shape
+    ct = -(-cols // macro.columns)
+    z = np.concatenate([np.stack([np.random.default_rng([spec.seed, 1, seed_offset, r, c]).standard_normal(
+        (rows, macro.columns)) for r in range(rt)]) for c in range(ct)], axis=2)[:, :, :cols]
     if spec.variation_kind is VariationKind.LOGNORMAL:
         return np.exp(spec.variation * z)
     return np.maximum(1.0 + spec.variation * z, 0.0)

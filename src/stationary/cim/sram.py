@@ -102,6 +102,27 @@ def _weak_learner(x: np.ndarray, codes: np.ndarray, target: np.ndarray, d: np.nd
     return np.concatenate([w, np.ones(n_plus, np.int64), -np.ones(BIAS_ROWS - n_plus, np.int64)])
 
 
+def _bias_on_chip(m: Macro, weights: np.ndarray, column: int, codes: np.ndarray, target: np.ndarray,
+                  d: np.ndarray) -> np.ndarray:
+    """EACB's bias: of the 48 settings of the bias rows (0..47 cells at +1), the one whose decisions on the
+    fabricated column have the least weighted error. The column's analog value is linear in its cells (the
+    discharge nonlinearity acts on the word-line drive), so the 48 settings are scored from one read of the
+    pixel rows and each bias cell's own (varied) contribution."""
+    from stationary.cim.array import drive
+    prog = program(m, weights)
+    cells = prog.pos[0][:, column] + prog.neg[0][:, column]          # each cell's strength; its sign picks the line
+    drives = drive(m, codes.astype(np.float64))
+    w = weights[:FEATURES, column]
+    pixels = drives[:, :FEATURES] @ (w * cells[:FEATURES])
+    bias_cells = drives[0, FEATURES:] * cells[FEATURES:]               # the bias rows' drive is constant
+    ahead = np.concatenate([[0.0], np.cumsum(bias_cells)])             # first n cells at +1 ...
+    behind = ahead[-1] - ahead                                         # ... the rest at -1
+    says_yes = pixels[None, :] + (ahead - behind)[:, None] > 0
+    errors = np.where(says_yes, (target < 0) * d, (target > 0) * d).sum(axis=1)
+    n_plus = int(np.argmin(errors))
+    return np.concatenate([w, np.ones(n_plus, np.int64), -np.ones(BIAS_ROWS - n_plus, np.int64)])
+
+
 def train(x81: np.ndarray, y: np.ndarray, weak: int, hardware: Macro | None) -> Classifier:
     """One-vs-all boosting of ``weak`` columns per class. ``hardware`` None: errors in exact arithmetic (the
     conventional training); a macro: errors measured on that fabricated array (EACB)."""
@@ -120,6 +141,7 @@ def train(x81: np.ndarray, y: np.ndarray, weak: int, hardware: Macro | None) -> 
             if hardware is None:
                 h = np.where(codes @ weights[:, column] > 0, 1, -1)
             else:
+                weights[:, column] = _bias_on_chip(hardware, weights, column, codes, target, d)
                 h = column_votes(hardware, weights, codes)[0][:, column]   # this column, on the chip
             err = float(np.clip((d * (h != target)).sum() / d.sum(), 1e-6, 1 - 1e-6))
             alpha = 0.5 * np.log((1 - err) / err)
