@@ -23,7 +23,8 @@ import numpy as np
 
 from stationary.cim.actions import Actions, load_yaml
 from stationary.cim.common import Settings, energy_table, test_subset
-from stationary.cim.layers import deploy_layer
+from stationary.cim.array import read
+from stationary.cim.layers import deploy_layer, input_codes, lower
 from stationary.cim.macro import Accumulation, Encoding, Macro, NonIdeal, VariationKind
 from stationary.cim.result import Baseline, CimResult
 from stationary.infer.datasets import Dataset
@@ -75,22 +76,19 @@ def _classify(model: Model, deployed, x: np.ndarray, rng) -> tuple[np.ndarray, A
     return out @ np.asarray(w, np.float64).T + b, acts
 
 
-def full_scale(model: Model, data: Dataset, input_max: float, settings: Settings) -> float:
+def full_scale(model: Model, data: Dataset, input_max: float) -> float:
     """The ADC full scale (LSB products): the largest |sum| the ideal layer produces on 200 training images."""
     probe = deploy_layer(macro(Settings(adc_bits=16), None, ideal=True), model.network.layers[0],
                          *model.weights["SC"], input_max)
-    codes = probe.programmed
-    from stationary.cim.array import read
-    from stationary.cim.layers import input_codes, lower
     x, _ = input_codes(lower(data.x_train[:200].astype(np.float64), probe.layer), 6, input_max)
-    return float(np.abs(read(codes, x)[0]).max())
+    return float(np.abs(read(probe.programmed, x)[0]).max())
 
 
 def run(model: Model, data: Dataset, settings: Settings, baseline: Baseline, *, progress: bool = False) -> CimResult:
     from stationary.precision.energy import mac_energy_pj
     x, y = test_subset(data.x_test, data.y_test, settings.samples, settings.seed)
     input_max = float(data.x_train.max())
-    fs = full_scale(model, data, input_max, settings)
+    fs = full_scale(model, data, input_max)
     results = []
     for ideal in (False, True):
         m = macro(settings, fs, ideal)
