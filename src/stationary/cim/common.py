@@ -74,7 +74,7 @@ def energy_table(file: str, name: str) -> EnergyTable:
     return EnergyTable(name, {k: float(v) for k, v in doc["energy_pj"].items()}, str(doc["source"]))
 
 
-def test_subset(x: np.ndarray, y: np.ndarray, samples: int | None, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def sample_subset(x: np.ndarray, y: np.ndarray, samples: int | None, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """``samples`` test inputs drawn without replacement (seeded), or all of them."""
     if samples is None or samples >= len(y):
         return x, y

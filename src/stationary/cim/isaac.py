@@ -21,7 +21,7 @@ import numpy as np
 
 from stationary.cim.actions import EnergyTable, load_yaml
 from stationary.cim.array import tiles_needed
-from stationary.cim.common import Settings, energy_table, model_on_macro, test_subset
+from stationary.cim.common import Settings, energy_table, model_on_macro, sample_subset
 from stationary.cim.layers import weight_matrix
 from stationary.cim.macro import Accumulation, Encoding, Macro, NonIdeal, VariationKind
 from stationary.cim.result import Baseline, CimResult
@@ -67,7 +67,7 @@ def run(model: Model, data: Dataset, settings: Settings, baseline: Baseline, *,
         progress: bool = False) -> CimResult:
     """LeNet-5 (or any chain of ungrouped conv/FC layers with ReLU inputs) on ISAAC, on the test set."""
     from stationary.precision import calibrate
-    x, y = test_subset(data.x_test, data.y_test, settings.samples, settings.seed)
+    x, y = sample_subset(data.x_test, data.y_test, settings.samples, settings.seed)
     input_max = calibrate(model, data.x_train[:500]).max_abs
     real = macro(settings)
     acc, actions = model_on_macro(model, real, input_max, x, y, progress="ISAAC" if progress else None)

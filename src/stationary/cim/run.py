@@ -97,8 +97,8 @@ def prepare(design: Design, network: str, *, weights: str | None = None, epochs:
                                   field="weights", value=weights)
         x, y = sram.features(mnist.x_train), mnist.y_train
         if train_samples is not None:
-            from stationary.cim.common import test_subset
-            x, y = test_subset(x, y, train_samples, seed + 1)
+            from stationary.cim.common import sample_subset
+            x, y = sample_subset(x, y, train_samples, seed + 1)
         say("training the 9x9 binary-weight classifier by boosting (exact arithmetic)")
         return Prepared(design, mnist, plain=sram.train(x, y, sram.DEFAULT_WEAK, None))
     if design is Design.SWITCHED_CAP:

@@ -28,7 +28,7 @@ import numpy as np
 
 from stationary.cim.actions import Actions, load_yaml
 from stationary.cim.array import program, read
-from stationary.cim.common import Settings, energy_table, test_subset
+from stationary.cim.common import Settings, energy_table, sample_subset
 from stationary.cim.macro import Accumulation, Encoding, Macro, NonIdeal, VariationKind
 from stationary.cim.result import Baseline, CimResult
 from stationary.core import StationaryError
@@ -164,8 +164,8 @@ def run(data: Dataset, settings: Settings, baseline: Baseline, *, weak: int = DE
     the 9 x 9 digits and measure the three accuracies and the energy per decision."""
     x_train, y_train = features(data.x_train), data.y_train
     if train_samples is not None:
-        x_train, y_train = test_subset(x_train, y_train, train_samples, settings.seed + 1)
-    x_test, y_test = test_subset(features(data.x_test), data.y_test, settings.samples, settings.seed)
+        x_train, y_train = sample_subset(x_train, y_train, train_samples, settings.seed + 1)
+    x_test, y_test = sample_subset(features(data.x_test), data.y_test, settings.samples, settings.seed)
     ideal, real = macro(settings, ideal=True), macro(settings)
     plain = plain if plain is not None else train(x_train, y_train, weak, None)
     weak = int(np.max(np.bincount(plain.classes)))

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from stationary.cim.actions import Actions, load_yaml
-from stationary.cim.common import Settings, energy_table, test_subset
+from stationary.cim.common import Settings, energy_table, sample_subset
 from stationary.cim.array import read
 from stationary.cim.layers import deploy_layer, input_codes, lower
 from stationary.cim.macro import Accumulation, Encoding, Macro, NonIdeal, VariationKind
@@ -86,7 +86,7 @@ def full_scale(model: Model, data: Dataset, input_max: float) -> float:
 
 def run(model: Model, data: Dataset, settings: Settings, baseline: Baseline, *, progress: bool = False) -> CimResult:
     from stationary.precision.energy import mac_energy_pj
-    x, y = test_subset(data.x_test, data.y_test, settings.samples, settings.seed)
+    x, y = sample_subset(data.x_test, data.y_test, settings.samples, settings.seed)
     input_max = float(data.x_train.max())
     fs = full_scale(model, data, input_max)
     results = []
