@@ -119,7 +119,8 @@ def test_nonlinearity_compresses_and_is_identity_at_zero():
     u = np.linspace(0, m.line_full_scale, 5)
     assert np.all(transfer(m, u)[1:] < u[1:]) and transfer(m, u)[-1] == pytest.approx(u[-1] / 2)
     sram = Macro(rows=4, columns=4, input_bits=5, dac_bits=5, weight_bits=1, bits_per_cell=1, adc_bits=1,
-                 encoding=Encoding.DIFFERENTIAL, accumulation=Accumulation.DISCHARGE, nonideal=NonIdeal(nonlinearity=2.0))
+                 encoding=Encoding.DIFFERENTIAL, accumulation=Accumulation.DISCHARGE,
+                 nonideal=NonIdeal(nonlinearity=2.0))
     x = np.arange(32, dtype=np.float64)
     d = drive(sram, x)
     assert d[0] == 0 and np.all(np.diff(d) > 0) and np.all(d[1:] < x[1:])   # monotonic, saturating

@@ -33,7 +33,8 @@ from stationary.infer.model import Model, flatten, init_model, relu
 from stationary.workload import Network, conv, fc
 
 FILE = "lee_wong_jssc2017.yaml"
-DEFAULT_VARIATION = 0.02   # assumed capacitor mismatch sigma at 300 aF (order of MOM-capacitor matching; not a paper figure)
+# assumed capacitor mismatch sigma at 300 aF (the order of MOM-capacitor matching; not a figure of the paper)
+DEFAULT_VARIATION = 0.02
 DEFAULT_ADC_BITS = 6
 
 
