@@ -2,14 +2,14 @@
 timed with numpy's BLAS, and torch's CPU convolution where torch is installed. Every measurement is the best
 of repeated runs within a time budget (a few seconds in all), so it is bounded on any network.
 
-* peak: a square float32 (and float64) matmul of 1024 (2 x 1024^3 FLOP), best time; the float32 peak is
+* peak: a square float32 (and float64) matmul of 768 (2 x 768^3 FLOP), best time; the float32 peak is
   raised to the fastest layer GEMM of the same run where one beats it (a shared machine's short probe can
   land in a busy moment);
 * bandwidth: STREAM's "add" kernel ``a = b + c`` on three float64 arrays of 64 MiB (24 bytes per element);
 * a layer's GEMM: the plan's batched GEMM at float32; a GEMM too large for its share of the budget is timed
   on fewer products of the batch, then fewer columns, then rows (``measured_on`` says which; operands at most
-  16 MiB), its throughput kept; copies of the operands (64 MiB in all) are cycled so every run reads them
-  from memory;
+  16 MiB), its throughput kept; for a memory-bound GEMM copies of the operands (64 MiB in all) are cycled so
+  every run reads them from memory;
 * torch's conv2d on the layer (float32, the rows cropped to a twelfth of its share at the measured peak).
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ from stationary.algo.numeric import Precision
 from stationary.roofline.devices import Device
 from stationary.workload.layer import Layer, LayerKind
 
-PEAK_N, STREAM_WORDS = 1024, 1 << 23
+PEAK_N, STREAM_WORDS = 768, 1 << 23
 
 
 def best_time(fn, seconds: float, least: int = 2) -> float:
@@ -69,7 +69,7 @@ class HostMeasurement:
         return HostMeasurement(gflops, self.peak_gflops_float64, self.bandwidth_gbs, self.blas, shape)
 
     def device(self) -> Device:
-        return Device("host", "this machine (measured)", "cpu",
+        return Device("host", "this machine", "cpu",
                       ((Precision.FLOAT64, self.peak_gflops_float64), (Precision.FLOAT32, self.peak_gflops_float32)),
                       self.bandwidth_gbs, "measured",
                       f"numpy {np.__version__} ({self.blas}): float32 peak from {self.peak_on}, float64 from a "
@@ -110,10 +110,11 @@ def _shrunk(g: GemmShape, flops: float) -> GemmShape:
 
 
 def _gemm_seconds(g: GemmShape, seconds: float, least: int = 2) -> float:
-    """Best time of ``g``, each run on operands not in cache: copies totalling over ``COLD_BYTES`` are
-    cycled, so a memory-bound GEMM is timed from memory as it would run at full size."""
+    """Best time of ``g``; a memory-bound one (under 8 FLOP per operand byte) runs on operands not in cache:
+    copies totalling over ``COLD_BYTES`` are cycled, so it is timed from memory as it would run at full size."""
     words = g.count * (g.m * g.k + g.k * g.n)
-    copies = max(1, min(16, -(-COLD_BYTES // (4 * words))))
+    bound = g.flops / (4 * words) < 8
+    copies = max(1, min(16, -(-COLD_BYTES // (4 * words)))) if bound else 1
     ops = [(np.full((g.count, g.m, g.k), 0.5, np.float32), np.full((g.count, g.k, g.n), 0.25, np.float32))
            for _ in range(copies)]      # the values do not change BLAS's speed
     turn = iter(range(1 << 62))
