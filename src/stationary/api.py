@@ -319,3 +319,37 @@ def cim_baseline(network: Network):
     dram = sum(r.energy.by_category(arch).get("DRAM", 0.0) for r in result.layers)
     return Baseline(result.energy_total, result.macs, result.energy_total - dram,
                     "Eyeriss (row stationary, mapper's best energy) priced by data/eyeriss_65nm_pj.yaml")
+
+
+def run_study(study, out: str, *, jobs: int | None = None, dask: str | None = None, resume: bool = False,
+              progress: bool | None = None, provenance: dict | None = None):
+    """Evaluate a study file's design points into the results store ``out`` (SQLite); see
+    :func:`stationary.study.execute.run_study`. Returns a ``RunSummary``; ``open_study(out)`` reads the results."""
+    from stationary.study.execute import run_study as run
+    return run(study, out, jobs=jobs, dask=dask, resume=resume, progress=progress, provenance=provenance)
+
+
+def open_study(path: str):
+    """A results store for reading: ``.results()``, ``.layers()``, ``.to_dataframe()``, ``.layers_dataframe()``."""
+    from stationary.study.store import Store
+    return Store.open(path)
+
+
+def report_html(source: str, *, command: str | None = None) -> str:
+    """The self-contained HTML report of a results store or of ``stationary evaluate --json`` output."""
+    from stationary.study.execute import provenance_now
+    try:
+        with open(source, "rb") as fh:
+            head = fh.read(16)
+    except OSError as err:
+        raise StationaryError(f"cannot read the file ({err.strerror or err})", source=str(source)) from None
+    if head == b"SQLite format 3\x00":
+        from stationary.report.html_study import study_report
+        return study_report(open_study(source))
+    if head.lstrip()[:1] == b"[":
+        from stationary.report.html_eval import evaluation_report, load_evaluation_json
+        prov = {**provenance_now(command), "evaluation file": str(source),
+                "arch source": "not recorded in evaluate --json output"}
+        return evaluation_report(load_evaluation_json(source), prov, title=f"Evaluation {source}")
+    raise StationaryError("neither a results store (SQLite) nor the output of `stationary evaluate --json`",
+                          source=str(source))

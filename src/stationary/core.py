@@ -44,6 +44,20 @@ class StationaryError(ValueError):
                                has_value=self.has_value)
 
 
+def optional_module(name: str, extra: str, purpose: str):
+    """Import an optional package, or say which extra installs it.
+
+    >>> optional_module("math", "none", "arithmetic").sqrt(4.0)
+    2.0
+    """
+    import importlib
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        raise StationaryError(f"{purpose} needs {name.split('.')[0]} (pip install 'stationary[{extra}]')",
+                              field="package", value=name) from None
+
+
 class Dim(enum.Enum):
     """A loop dimension of the convolution nest (per group: M here counts filters in one group)."""
     N = "N"

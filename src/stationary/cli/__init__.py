@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import shlex
 import sys
 import traceback
 
@@ -32,6 +33,8 @@ COMMANDS = (
     "algo",
     "roofline",
     "cim",
+    "study",
+    "report",
 )
 
 
@@ -59,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     stderr), 3 for an internal error (a bug: one line asking for a report; the traceback with ``--debug``)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.command_line = shlex.join(["stationary", *(sys.argv[1:] if argv is None else argv)])
     try:
         return int(args.run(args) or 0)
     except StationaryError as err:

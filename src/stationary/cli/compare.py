@@ -21,6 +21,7 @@ def register(sub) -> None:
     p.add_argument("--conv-only", action="store_true", help="CONV layers only")
     p.add_argument("--json", action="store_true", help="print JSON, one object per (layer, dataflow)")
     p.add_argument("--plot", metavar="FILE.png", help="draw the comparison as the paper does")
+    p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report")
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
@@ -40,4 +41,11 @@ def run(args) -> int:
         plot_comparison([(r.layer, r.dataflow.name, r.breakdown) for r in rows], args.plot,
                         title=f"{args.network}: energy per MAC by dataflow ({args.pes} PEs, batch {args.batch})")
         print(f"wrote {args.plot}", file=sys.stderr)
+    if args.html:
+        from stationary.cli.report import write_html
+        from stationary.report.html_eval import comparison_report
+        from stationary.study.execute import provenance_now
+        write_html(args.html, comparison_report(rows, provenance_now(args.command_line),
+                                                title=f"Dataflow comparison: {args.network}, {args.pes} PEs, "
+                                                      f"batch {args.batch}"))
     return 0

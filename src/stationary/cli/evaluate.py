@@ -35,6 +35,7 @@ def register(sub) -> None:
                    help="rewrite each layer first into the GEMMs of im2col, winograd:m,r, fft or strassen:depth "
                         "(layers it cannot run stay direct)")
     p.add_argument("--json", action="store_true", help="print JSON, one object per layer")
+    p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report")
     p.set_defaults(run=run)
 
 
@@ -52,6 +53,11 @@ def run(args) -> int:
         print_json(network_json(result))
     else:
         print(network_table(result))
+    if args.html:
+        from stationary.cli.report import write_html
+        from stationary.report.html_eval import network_report
+        from stationary.study.execute import provenance_now
+        write_html(args.html, network_report(result, provenance_now(args.command_line)))
     return 0
 
 

@@ -80,3 +80,30 @@ class NetworkResult:
     @property
     def utilization(self) -> float:
         return self.macs / (self.cycles * self.arch.pes) if self.cycles else 0.0
+
+    def to_records(self) -> list[dict]:
+        """One flat dict per layer: energy (with ``energy_unit``) and its breakdowns as ``energy_<category>``
+        and ``energy_<tensor>`` in that unit, cycles, latency, utilization, DRAM accesses.
+
+        >>> from stationary import api
+        >>> rows = api.evaluate("lenet5", "eyeriss", layers=["F6"], objective="energy").to_records()
+        >>> rows[0]["layer"], rows[0]["macs"], rows[0]["energy_unit"], "energy_DRAM" in rows[0]
+        ('F6', 10080, 'MAC', True)
+        """
+        rows = []
+        for r in self.layers:
+            row = {"network": self.network, "arch": self.arch.name, "layer": r.layer.name,
+                   "kind": r.layer.kind.value, "macs": r.layer.macs, "energy": r.energy.total,
+                   "energy_unit": self.arch.unit.value, "energy_per_mac": r.energy.per_mac}
+            row.update({f"energy_{k}": v for k, v in r.energy.by_category(self.arch).items()})
+            row.update({f"energy_{k}": v for k, v in r.energy.by_tensor().items()})
+            row.update({"cycles": r.latency.cycles, "latency_ms": r.latency.latency_ms,
+                        "utilization": r.latency.utilization, "active_pes": r.counts.units_used,
+                        "dram_accesses": r.dram_accesses})
+            rows.append(row)
+        return rows
+
+    def to_dataframe(self):
+        """:meth:`to_records` as a pandas DataFrame, one row per layer (``pip install 'stationary[frames]'``)."""
+        from stationary.core import optional_module
+        return optional_module("pandas", "frames", "a DataFrame").DataFrame.from_records(self.to_records())
