@@ -111,3 +111,8 @@ def test_a_full_disk_fails_one_point_whole_and_keeps_the_rest(store_copy):
             store.add(plan.points[7], record, {})
         assert store.done() == set(range(7)) and len(store.layers()) == 14
     assert Store.open(store_copy).fingerprint()   # still a whole, readable store
+
+
+def test_an_output_folder_that_does_not_exist_is_a_clear_error(tmp_path):
+    with pytest.raises(StationaryError, match="r.sqlite: cannot write the results store here \\(No such file"):
+        run_study(SMALL, str(tmp_path / "missing" / "r.sqlite"), jobs=1, progress=False)

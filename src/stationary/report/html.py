@@ -19,7 +19,7 @@ padding:0 16px}
 h1{font-size:22px}h2{font-size:18px;margin-top:32px;border-bottom:1px solid #ddd;padding-bottom:4px}
 h3{font-size:15px}
 table{border-collapse:collapse;margin:8px 0 16px;font-size:13px}
-th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
+th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top;max-width:32em;overflow-wrap:anywhere}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 th{background:#f3f3f3}th.sortable{cursor:pointer}th.sortable:after{content:' \\2195';color:#999}
 pre{background:#f7f7f7;padding:8px;overflow:auto;font-size:12px}
