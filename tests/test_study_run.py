@@ -127,3 +127,16 @@ def test_run_prints_a_summary_and_a_bad_store_is_one_line(tmp_path, capsys):
     assert main(["study", "show", str(bad)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not a results store" in err
+
+
+def test_another_point_kind_runs_through_the_same_store_frames_and_report(tmp_path, capsys):
+    study = tmp_path / "device.yaml"
+    study.write_text("study: device\nkind: study_kind_example:KIND\nfixed: {macs: 1000000, pj_per_mac: 2.5}\n"
+                     "axes: {gmacs_per_s: [1, 4]}\n")
+    out = str(tmp_path / "device.sqlite")
+    run_study(str(study), out, jobs=1, progress=False)
+    totals = [r["totals"] for r in Store.open(out).results()]
+    assert totals == [{"energy": 2.5e6, "energy_unit": "pJ", "latency_ms": 1.0},
+                      {"energy": 2.5e6, "energy_unit": "pJ", "latency_ms": 0.25}]
+    assert main(["report", out, "-o", str(tmp_path / "device.html")]) == 0
+    assert "Study device" in (tmp_path / "device.html").read_text()

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass
 
 from stationary.core import StationaryError
-from stationary.study.kinds import evaluate_point
+from stationary.study.kinds import evaluate_point, kind_target
 from stationary.study.points import plan_points
 from stationary.study.spec import Study, load_study
 from stationary.study.store import Store
@@ -72,10 +72,11 @@ def run_study(study: Study | str, out: str, *, jobs: int | None = None, dask: st
             if bar:
                 bar.update(1)
         try:
+            target = kind_target(study.kind)
             if dask:
-                executor = _run_dask(study.kind, pending, dask, jobs, finished)
+                executor = _run_dask(target, pending, dask, jobs, finished)
             else:
-                executor = _run_local(study.kind, pending, jobs, finished)
+                executor = _run_local(target, pending, jobs, finished)
         finally:
             if bar:
                 bar.close()

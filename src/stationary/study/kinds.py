@@ -51,12 +51,17 @@ def register_kind(name: str, target: str) -> None:
     KINDS[name] = target
 
 
-def get_kind(name: str) -> PointKind:
+def kind_target(name: str) -> str:
+    """The import path of a kind (what workers are given, so a kind registered here works on any machine)."""
     target = KINDS.get(name, name if ":" in name else None)
     if target is None:
         raise StationaryError(f"unknown point kind (kinds: {', '.join(sorted(KINDS))}; or module:attribute)",
                               field="kind", value=name)
-    module, _, attribute = target.partition(":")
+    return target
+
+
+def get_kind(name: str) -> PointKind:
+    module, _, attribute = kind_target(name).partition(":")
     try:
         kind = getattr(importlib.import_module(module), attribute)
     except (ImportError, AttributeError) as err:
