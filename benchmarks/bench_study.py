@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -38,10 +39,17 @@ def study_file(folder: str, name: str, glb, pes, sample: str = "") -> str:
 
 
 def run(study: str, out: str, *extra: str) -> dict:
+    """One fresh ``study run``: its summary, plus the CPU seconds it and its workers used and the load average
+    (on a shared machine wall time measures the neighbours too; CPU time per point does not)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run([sys.executable, "-m", "stationary.cli", "study", "run", study, "--out", out, "--json",
                            "--quiet", *extra], env=env, capture_output=True, text=True, check=True)
-    return json.loads(done.stdout)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    facts = json.loads(done.stdout)
+    facts["cpu_s"] = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    facts["load"] = os.getloadavg()[0]
+    return facts
 
 
 def main() -> None:
@@ -67,16 +75,17 @@ def main() -> None:
         print(f"{n} points: {facts['seconds']:.1f} s", file=sys.stderr)
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
     print()
-    print("| executor | points | seconds | points/s | seconds per point |")
-    print("|---|---:|---:|---:|---:|")
+    print("| executor | points | wall s | points/s (wall) | CPU s per point | load average |")
+    print("|---|---:|---:|---:|---:|---:|")
     for label, f in rows:
         print(f"| {label} | {f['evaluated']} | {f['seconds']:.1f} | {f['points_per_s']:.3f} | "
-              f"{f['seconds'] / f['evaluated']:.2f} |")
+              f"{f['cpu_s'] / f['evaluated']:.2f} | {f['load']:.1f} |")
     print()
-    print("| points (one core) | seconds | seconds per point |")
-    print("|---:|---:|---:|")
+    print("| points (one core) | wall s | wall s per point | CPU s | CPU s per point | load average |")
+    print("|---:|---:|---:|---:|---:|---:|")
     for n, f in scaling:
-        print(f"| {n} | {f['seconds']:.1f} | {f['seconds'] / n:.2f} |")
+        print(f"| {n} | {f['seconds']:.1f} | {f['seconds'] / n:.2f} | {f['cpu_s']:.1f} | {f['cpu_s'] / n:.2f} | "
+              f"{f['load']:.1f} |")
 
 
 if __name__ == "__main__":
