@@ -66,6 +66,8 @@ def test_an_unreachable_dask_scheduler_is_an_error_within_seconds(tmp_path):
 
 def test_layers_met_again_in_a_later_point_are_not_searched_again(tmp_path):
     from stationary import api
+    from stationary.study.accelerator import forget_searches
+    forget_searches()    # earlier tests in this process may have searched these layers already
     study = tmp_path / "reuse.yaml"
     study.write_text("study: reuse\nfixed: {network: lenet5, arch: eyeriss}\naxes: {layers: [[OUTPUT], [F6, "
                      "OUTPUT]]}\n")

@@ -123,6 +123,11 @@ _MEMO: OrderedDict = OrderedDict()
 _MEMO_HITS = [0]
 
 
+def forget_searches() -> None:
+    """Empty this process's memory of searches (a benchmark or a test that wants every layer searched afresh)."""
+    _MEMO.clear()
+
+
 def _search(layer, arch, flow, goal, seed, progress=False):
     from stationary.search import search
     key = (dataclasses.replace(layer, name=""), arch, flow, goal, seed)
