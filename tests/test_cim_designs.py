@@ -113,3 +113,14 @@ def test_cli_json_has_the_issue_fields(capsys, monkeypatch):
     assert out["design"] == "sram-binary" and out["macs"] == 81 * 30 == out["baseline"]["energy_pj_per_inference"] \
         / out["baseline"]["energy_pj_per_mac"]
     assert cim_run.network_for(cim_run.Design.SRAM_BINARY, None) == out["network"]
+
+
+def test_cli_sweep_json_and_plot(capsys, monkeypatch, tmp_path):
+    monkeypatch.setattr(sram, "DEFAULT_WEAK", 2)
+    plot = tmp_path / "sweep.png"
+    assert main(["cim", "--design", "sram-binary", "--samples", "60", "--train-samples", "300", "--json",
+                 "--sweep", "variation=0:0.4:2", "--plot", str(plot)]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [r["settings"]["variation"] for r in rows] == [0.0, 0.4]
+    assert all("accuracy_eacb" in r for r in rows) and plot.stat().st_size > 10_000
+    assert rows[0]["accuracy_ideal"] == rows[1]["accuracy_ideal"]          # the ideal array does not vary
