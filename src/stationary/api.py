@@ -353,3 +353,16 @@ def report_html(source: str, *, command: str | None = None) -> str:
         return evaluation_report(load_evaluation_json(source), prov, title=f"Evaluation {source}")
     raise StationaryError("neither a results store (SQLite) nor the output of `stationary evaluate --json`",
                           source=str(source))
+
+
+
+def features(data: str = "mnist", *, epochs: int | None = None, seed: int = 0, cnn_weights: str | None = None,
+             full_scale: bool = True, progress: bool = False):
+    """Hand-crafted (HOG + linear SVM) against learned (the project's CNN) features on a real data set
+    (``mnist``, ``digits`` or ``faces``): accuracy and energy per pixel each, the basis projection of the
+    classifier, and the talk's full-scale points; a frozen :class:`stationary.features.run.FeaturesResult`.
+    See docs/features.md.
+    """
+    from stationary.features.run import run_features
+    return run_features(data, epochs=epochs, seed=seed, cnn_weights=cnn_weights, full_scale=full_scale,
+                        progress=progress)

@@ -35,6 +35,7 @@ COMMANDS = (
     "cim",
     "study",
     "report",
+    "features",
 )
 
 

@@ -66,6 +66,7 @@ class Stage(enum.Enum):
     ORIENTATION = "orientation"
     VOTE = "histogram vote"
     NORMALIZATION = "normalization"
+    CLASSIFIER = "classifier"          # the dot products on the features, when a pipeline prices them too
 
 
 class OpKind(enum.Enum):
@@ -80,6 +81,8 @@ class Buffer(enum.Enum):
     LINE = "line buffer"
     CELL_HISTOGRAM = "cell histograms"
     BLOCK = "block buffer"
+    WEIGHTS = "classifier weights"
+    FEATURES = "feature buffer"
 
 
 @dataclass(frozen=True, slots=True)
