@@ -3,7 +3,7 @@
     PYTHONPATH=src python benchmarks/features_run.py [mnist digits faces] [--out DIR]
 
 Writes DIR/features_<data>.json (the `stationary features --json` list), DIR/features_<data>.txt (the tables) and
-DIR/features_<data>.png (the plot); DIR defaults to docs/img. Minutes per data set on a 2-core machine (training).
+DIR/features_<data>.png (the plot; docs/img holds the committed ones); DIR defaults to features_out. Minutes per data set on a 2-core machine (training).
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from stationary.report.features import plot_features, points_table, projection_t
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("data", nargs="*", default=["mnist", "digits", "faces"])
-    parser.add_argument("--out", default="docs/img")
+    parser.add_argument("--out", default="features_out")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     for name in args.data:

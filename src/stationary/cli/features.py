@@ -12,17 +12,18 @@ from __future__ import annotations
 import sys
 
 from stationary import api
-from stationary.cli._common import positive_int, print_json
+from stationary.cli._common import print_json
+from stationary.validation import int_arg
 
 
 def register(sub) -> None:
     p = sub.add_parser("features", help="HOG + linear classifier vs CNNs: energy per pixel against accuracy",
                        description=__doc__)
     p.add_argument("--data", default="mnist", help="mnist (default), digits, or faces (skimage's LFW subset)")
-    p.add_argument("--epochs", type=positive_int, default=None, help="CNN training epochs (default: as train)")
+    p.add_argument("--epochs", type=int_arg(1, 10_000), default=None, help="CNN training epochs (default: as train)")
     p.add_argument("--cnn-weights", metavar="FILE.npz", default=None,
                    help="trained CNN weights (from `stationary train`) instead of training here")
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--seed", type=int_arg(0, 2**31 - 1), default=0, help="seed for the SVM and the CNN (default 0)")
     p.add_argument("--no-full-scale", action="store_true",
                    help="skip the full-scale points (VGG-16 on the chip model takes about a minute)")
     p.add_argument("--json", action="store_true", help="print JSON, one object per pipeline")

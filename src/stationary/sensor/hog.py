@@ -39,6 +39,7 @@ import math
 from dataclasses import dataclass
 
 from stationary.core import StationaryError
+from stationary.validation import check_int
 
 
 class Normalization(enum.Enum):
@@ -160,11 +161,8 @@ class HogGeometry:
         return self.height * self.width * self.params.pixel_bits
 
 
-def _int(value, field: str, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise StationaryError(f"must be an integer from {low} to {high}", where="HOG parameters", field=field,
-                              value=value)
-    return value
+def _int(value, field: str, low: int, high: int, where: str = "HOG parameters") -> int:
+    return check_int(value, field, low=low, high=high, where=where)
 
 
 def _clog2(n: int) -> int:
@@ -183,7 +181,7 @@ class HogParams:
     >>> HogParams(block_stride_cells=3)
     Traceback (most recent call last):
     ...
-    stationary.core.StationaryError: HOG parameters: field 'block_stride_cells' = 3: must be an integer from 1 to 2
+    stationary.core.StationaryError: HOG parameters: field 'block_stride_cells' = 3: must be a positive integer (at most 2)
     """
     cell_px: int = 8
     block_cells: int = 2
@@ -222,8 +220,8 @@ class HogParams:
 
     def geometry(self, height: int, width: int) -> HogGeometry:
         """Cells and blocks of a ``height`` x ``width`` frame; an error if not even one block fits."""
-        _int(height, "height", 1, 1 << 20)
-        _int(width, "width", 1, 1 << 20)
+        _int(height, "height", 1, 1 << 20, "HOG on an image")
+        _int(width, "width", 1, 1 << 20, "HOG on an image")
         need = self.cell_px * self.block_cells
         for field, size in (("height", height), ("width", width)):
             if size < need:
