@@ -62,7 +62,7 @@ class ModelledCnn:
 @lru_cache(maxsize=None)
 def model_cnn(network: str) -> ModelledCnn:
     """A zoo network's CONV layers on the Eyeriss chip model, at the batch the chip was measured at."""
-    from stationary.api import load_network
+    from stationary.workload.files import load_network
     from stationary.chip.run import measured, run_chip
     batch = int(measured(network)["batch"])
     run = run_chip(load_network(network, batch))
