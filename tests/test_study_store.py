@@ -116,3 +116,14 @@ def test_a_full_disk_fails_one_point_whole_and_keeps_the_rest(store_copy):
 def test_an_output_folder_that_does_not_exist_is_a_clear_error(tmp_path):
     with pytest.raises(StationaryError, match="r.sqlite: cannot write the results store here \\(No such file"):
         run_study(SMALL, str(tmp_path / "missing" / "r.sqlite"), jobs=1, progress=False)
+
+
+def test_a_store_created_meanwhile_by_another_run_is_never_replaced(store_copy, monkeypatch):
+    # two runs started together both find no store; the second to finish planning must not replace the first's
+    before = Store.open(store_copy).fingerprint()
+    monkeypatch.setattr(os.path, "exists", lambda path: False)
+    with pytest.raises(StationaryError, match="already exists: another run created it meanwhile"):
+        Store.create(store_copy, plan_points(load_study(SMALL)), {})
+    monkeypatch.undo()
+    assert Store.open(store_copy).fingerprint() == before
+    assert not [f for f in os.listdir(os.path.dirname(store_copy)) if f.startswith(".study-")]

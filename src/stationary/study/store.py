@@ -88,7 +88,11 @@ class Store:
                                   for p in plan.points])
             conn.close()
             os.chmod(tmp, 0o666 & ~_umask())   # mkstemp makes 0600; a store is shared like any file
-            os.replace(tmp, path)
+            _publish(tmp, path)
+        except FileExistsError:
+            _remove(tmp)
+            raise _error("already exists: another run created it meanwhile (add --resume to join its study "
+                         "once that run ends, or choose another --out)", path) from None
         except (sqlite3.Error, OSError) as err:
             _remove(tmp)
             raise _error(f"cannot write the results store ({err})", path) from None
@@ -215,6 +219,21 @@ class Store:
 
 def _now() -> str:
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def _publish(tmp: str, path: str) -> None:
+    """Put the finished file at ``path`` unless something is there already: a hard link fails on an existing name
+    (two runs started together never replace each other's store); where links are not supported, a rename."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:
+        if os.path.exists(path):
+            raise FileExistsError(path) from None
+        os.replace(tmp, path)
+        return
+    os.remove(tmp)
 
 
 def _umask() -> int:
