@@ -6,9 +6,12 @@ RS and evaluated by the model, on an Eyeriss variant (global buffer size x PE ar
 
 1. the same 8-point grid on one core (``--jobs 1``), on two (``--jobs 2``) and on a Dask LocalCluster with two
    single-threaded workers (``--dask local --jobs 2``; its start-up is inside the time);
-2. how a study's time grows with its points: 2, 4, 8 and 16 points drawn from a 32-point grid (one core).
+2. how a study's time grows with its points: 2, 4, 8 and 16 points drawn from a 32-point grid (one core);
+3. what remembering searches across design points saves: AlexNet grouped and ungrouped (CONV1, CONV3 and FC6-8
+   are equal in both) on one arch as one two-point study (one process: the second point reuses five layers), against
+   the same two points as two one-point studies (two processes: nothing to reuse).
 
-    .venv/bin/python benchmarks/bench_study.py [--quick]
+    .venv/bin/python benchmarks/bench_study.py [--quick] [--only reuse]
 """
 from __future__ import annotations
 
@@ -55,8 +58,12 @@ def run(study: str, out: str, *extra: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="4 points and scaling up to 4 (a smoke run)")
+    parser.add_argument("--only", choices=("reuse",), help="run one section")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="bench-study-")
+    if args.only == "reuse":
+        reuse(folder)
+        return
     glb = [54, 108] if args.quick else [54, 108, 216, 432]
     grid = study_file(folder, "grid", glb, [[12, 14], [16, 16]])
     rows = []
@@ -86,6 +93,26 @@ def main() -> None:
     for n, f in scaling:
         print(f"| {n} | {f['seconds']:.1f} | {f['seconds'] / n:.2f} | {f['cpu_s']:.1f} | {f['cpu_s'] / n:.2f} | "
               f"{f['load']:.1f} |")
+
+
+def reuse(folder: str) -> None:
+    def study(name: str, networks: list[str]) -> str:
+        path = os.path.join(folder, f"{name}.yaml")
+        with open(path, "w") as fh:
+            fh.write(f"study: {name}\nfixed: {{arch: eyeriss, dataflow: rs, objective: energy}}\n"
+                     f"axes: {{network: {networks}}}\n")
+        return path
+    both = run(study("both", ["alexnet", "alexnet-ungrouped"]), os.path.join(folder, "both.sqlite"), "--jobs", "1")
+    apart = [run(study(f"one{i}", [n]), os.path.join(folder, f"one{i}.sqlite"), "--jobs", "1")
+             for i, n in enumerate(["alexnet", "alexnet-ungrouped"])]
+    cpu_apart = sum(f["cpu_s"] for f in apart)
+    sys.path.insert(0, str(ROOT / "src"))
+    from stationary.study.store import Store
+    reused = sum(r["run"]["layers_reused"] for r in Store.open(both["store"]).results())
+    print("| AlexNet grouped + ungrouped, eyeriss, RS | CPU s | layers reused | load average |")
+    print("|---|---:|---:|---:|")
+    print(f"| two one-point studies (nothing to reuse) | {cpu_apart:.1f} | 0 | {apart[-1]['load']:.1f} |")
+    print(f"| one two-point study (searches remembered) | {both['cpu_s']:.1f} | {reused} | {both['load']:.1f} |")
 
 
 if __name__ == "__main__":
