@@ -8,7 +8,6 @@ import re
 import pytest
 
 from headless import Browser, find_chromium
-from stationary import api
 from stationary.cli import main
 
 ARTIFACTS = os.environ.get("STATIONARY_TEST_ARTIFACTS",
@@ -33,11 +32,9 @@ def pages(small_store, tmp_path_factory):
     evaluation = str(folder / "evaluation.html")
     assert main(["evaluate", "lenet5", "--arch", "eyeriss", "--layer", "F6", "--layer", "OUTPUT",
                  "--objective", "energy", "--html", evaluation]) == 0
-    from stationary.report.html_eval import comparison_report
-    rows = api.compare("lenet5", layers=["OUTPUT"], dataflows=("ws", "rs"), jobs=1)
     comparison = str(folder / "comparison.html")
-    with open(comparison, "w", encoding="utf-8") as fh:
-        fh.write(comparison_report(rows, {"command": "test"}, title="comparison"))
+    assert main(["compare", "lenet5", "--layer", "OUTPUT", "--dataflow", "ws", "--dataflow", "rs", "--batch", "1",
+                 "--jobs", "1", "--quiet", "--html", comparison]) == 0
     return {"study": study, "evaluation": evaluation, "comparison": comparison}
 
 

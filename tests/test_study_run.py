@@ -83,6 +83,9 @@ def test_show_prints_exports_and_plots(small_store, tmp_path, capsys):
     shown = json.loads(capsys.readouterr().out)
     assert shown["study"] == "small" and shown["finished"] == 8 and len(shown["rows"]) == 8
     assert {"energy", "energy_unit", "area", "cycles", "dataflow", "pe_array"} <= set(shown["rows"][0])
+    assert main(["study", "show", small_store, "--layers", "--json"]) == 0
+    layer_rows = json.loads(capsys.readouterr().out)["rows"]
+    assert len(layer_rows) == 16 and {r["layer"] for r in layer_rows} == {"conv", "fc"}
     csv_path, parquet_path = tmp_path / "p.csv", tmp_path / "p.parquet"
     assert main(["study", "show", small_store, "--csv", str(csv_path), "--parquet", str(parquet_path)]) == 0
     assert csv_path.read_text().splitlines()[0].startswith("point,point_id,")
