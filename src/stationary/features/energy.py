@@ -23,7 +23,8 @@ from dataclasses import dataclass
 
 from stationary.core import StationaryError
 from stationary.precision.energy import HOROWITZ_45NM, HOROWITZ_SOURCE, add_energy_pj, mult_energy_pj
-from stationary.sensor.hog import Access, Buffer, HogCounts, HogParams, OpCount, OpKind, Stage
+from stationary.sensor.counts import Access, Buffer, HogCounts, OpCount, OpKind, Stage
+from stationary.sensor.hog import HogParams
 
 SCALE_45_TO_65NM = (65 / 45) * (1.0 / 0.9) ** 2
 # (capacity in bytes, 64-bit read energy in pJ at 45 nm), from the Horowitz table

@@ -29,7 +29,7 @@ import numpy as np
 from stationary.core import StationaryError
 from stationary.features.energy import TABLE_65NM, OpTable, price
 from stationary.features.pipelines import WEIGHT_BITS, HogRun, quantize_symmetric, quantize_unsigned
-from stationary.sensor.hog import Access, Buffer, HogCounts, OpCount, OpKind, Stage
+from stationary.sensor.counts import Access, Buffer, HogCounts, OpCount, OpKind, Stage
 
 TALK_REDUCTION = 1.8   # "Reduce the number of multiplications by projecting onto a basis that increases sparsity
 #                         (>1.8x power reduction)", the talk's slide "Sparsity with Basis Projection"

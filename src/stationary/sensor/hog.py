@@ -39,7 +39,10 @@ import math
 from dataclasses import dataclass
 
 from stationary.core import StationaryError
+from stationary.sensor.counts import Access, Buffer, HogCounts, OpCount, OpKind, Stage
 from stationary.validation import check_int
+
+__all__ = ["Access", "Buffer", "HogCounts", "HogGeometry", "HogParams", "Normalization", "OpCount", "OpKind", "Stage"]
 
 
 class Normalization(enum.Enum):
@@ -59,65 +62,6 @@ class Normalization(enum.Enum):
                 return norm
         raise StationaryError(f"unknown block normalization (expected one of {', '.join(n.value for n in cls)})",
                               field="norm", value=text)
-
-
-class Stage(enum.Enum):
-    GRADIENT = "gradient"
-    MAGNITUDE = "magnitude"
-    ORIENTATION = "orientation"
-    VOTE = "histogram vote"
-    NORMALIZATION = "normalization"
-    CLASSIFIER = "classifier"          # the dot products on the features, when a pipeline prices them too
-
-
-class OpKind(enum.Enum):
-    """An arithmetic operation at a given width: adds include subtractions, negations and compares."""
-    ADD = "add"
-    MULT = "mult"
-    SQRT = "sqrt"
-    DIV = "div"
-
-
-class Buffer(enum.Enum):
-    LINE = "line buffer"
-    CELL_HISTOGRAM = "cell histograms"
-    BLOCK = "block buffer"
-    WEIGHTS = "classifier weights"
-    FEATURES = "feature buffer"
-
-
-@dataclass(frozen=True, slots=True)
-class OpCount:
-    """``count`` operations of ``kind`` at ``bits`` (a multiply: ``bits`` x ``other_bits``) in ``stage``."""
-    stage: Stage
-    kind: OpKind
-    bits: int
-    count: int
-    other_bits: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Access:
-    """Reads and writes of ``word_bits``-bit words in a buffer of ``capacity_bits``."""
-    buffer: Buffer
-    word_bits: int
-    capacity_bits: int
-    reads: int
-    writes: int
-
-
-@dataclass(frozen=True, slots=True)
-class HogCounts:
-    """Every operation and buffer access for one frame of ``pixels`` (the pixels the cells cover)."""
-    pixels: int
-    ops: tuple[OpCount, ...]
-    accesses: tuple[Access, ...]
-
-    def total(self, stage: Stage | None = None) -> int:
-        return sum(op.count for op in self.ops if stage is None or op.stage is stage)
-
-    def per_pixel(self, stage: Stage | None = None) -> float:
-        return self.total(stage) / self.pixels
 
 
 @dataclass(frozen=True, slots=True)
