@@ -1,6 +1,7 @@
-"""Timeloop mode against Timeloop v3.0.3 itself: every count and energy of every run in tests/data/timeloop/cases/
-(stats.txt files written by timeloop-model; provenance in tests/data/timeloop/README.md) and of AlexNet CONV1
-(figures of shared/reference/timeloop-eyeriss-like-conv1.md, as in test_timeloop_io.py).
+"""Timeloop mode against Timeloop v3.0.3 itself: every count, energy and cycle count of every run in
+tests/data/timeloop/cases/ and generated/ (stats.txt files written by timeloop-model; provenance in
+tests/data/timeloop/README.md) and of AlexNet CONV1 (figures of shared/reference/timeloop-eyeriss-like-conv1.md, as
+in test_timeloop_io.py).
 
 The stats files print per-instance counts as integers and energies to 0.01 pJ; the tests allow that rounding
 and nothing more.
@@ -21,11 +22,13 @@ from stationary.workload import conv
 
 DATA = Path(__file__).parent / "data" / "timeloop"
 DESIGN = DATA / "design"
-RUNS = [(case, case / "stats.txt", Conventions.TIMELOOP) for case in sorted((DATA / "cases").iterdir())]
+CASES = sorted((DATA / "cases").iterdir()) + sorted((DATA / "generated").iterdir())
+RUNS = [(case, case / "stats.txt", Conventions.TIMELOOP) for case in CASES]
 RUNS.append((DATA / "cases" / "halo_rq_same_column_resnet50_res3a_2b",
              DATA / "cases" / "halo_rq_same_column_resnet50_res3a_2b" / "stats_TIMELOOP_DISABLE_LINK_TRANSFERS.txt",
              Conventions.TIMELOOP_NO_LINK_TRANSFERS))
 IDS = [f"{case.name}{'' if c.link_transfers else '-no-links'}" for case, _, c in RUNS]
+GENERATED = DATA / "generated"
 
 
 @pytest.fixture(scope="module")
@@ -144,3 +147,13 @@ def test_timeloop_mode_on_any_mapping(case):
     if layer.U == 1 and layer.dilation == 1:
         strip = lambda counts: [(c.level, c.tensor, c.reads, c.fills, c.updates) for c in counts.levels]  # noqa
         assert strip(timeloop) == strip(physical)
+
+
+def test_bandwidth_throttled_cycles_are_timeloops():
+    """vgg16 CONV3_1 with inputs read from the buffer by every MAC: 115,605,504 reads per buffer over its 16-word
+    read port is 7,225,344 cycles (Timeloop's figure), not the 5,505,024 compute cycles."""
+    arch = load_timeloop_arch(DESIGN / "arch.yaml", DESIGN / "ERT.yaml")
+    _, _, r = _run(arch, GENERATED / "vgg16_conv3_1_delay_energy", Conventions.TIMELOOP)
+    assert r.counts.at("shared_glb", Tensor.IFMAP).reads == 115_605_504
+    assert r.latency.cycles == 115_605_504 // 16 == 7_225_344 and r.latency.bound_by == "shared_glb"
+    assert r.latency.compute_cycles == 5_505_024

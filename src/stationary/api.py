@@ -147,7 +147,7 @@ def timeloop_diff(arch, problem: str, mapping: str, stats: str, *, ert: str | No
 def timeloop_diff_json(diff) -> list[dict]:
     """The diff as a list of rows (level, tensor, action, timeloop, ours_timeloop_mode, ours, convention,
     count_delta, energy_pj_delta), and last a row for the layer's energy in uJ (level "total", action "energy_uj")."""
-    rows = [{"level": r.level, "tensor": r.tensor.value, "action": r.action, "timeloop": r.timeloop,
+    rows = [{"level": r.level, "tensor": r.tensor.value if r.tensor else None, "action": r.action, "timeloop": r.timeloop,
              "ours_timeloop_mode": r.ours_timeloop_mode, "ours": r.ours, "convention": r.convention,
              "count_delta": r.count_delta, "energy_pj_delta": r.energy_pj_delta} for r in diff.rows]
     from stationary.model.timeloop_diff import UNEXPLAINED

@@ -73,13 +73,16 @@ class MemoryLevel:
     write_energy: tuple[float, float, float] = (0.0, 0.0, 0.0)
     network_energy: float = 0.0
     bandwidth_words_per_cycle: float | None = None
+    read_bandwidth_words_per_cycle: float | None = None    # separate ports, as Timeloop's read_/write_bandwidth
+    write_bandwidth_words_per_cycle: float | None = None
+    block_words: int = 1        # words per access of the physical port (Timeloop's block-size; energies are per word)
 
     def __post_init__(self):
         where = f"level {self.name}"
         object.__setattr__(self, "keeps", frozenset(self.keeps))
         object.__setattr__(self, "read_energy", _per_tensor(self.read_energy, where, "read_energy"))
         object.__setattr__(self, "write_energy", _per_tensor(self.write_energy, where, "write_energy"))
-        for name in ("fanout_x", "fanout_y"):
+        for name in ("fanout_x", "fanout_y", "block_words"):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise StationaryError("must be a positive integer", where=where, field=name, value=v)
@@ -100,9 +103,9 @@ class MemoryLevel:
         if self.partitions and covered != self.keeps:
             raise StationaryError("partitions must cover every tensor the level keeps", where=where,
                                   field="partitions", value=sorted(t.value for t in self.keeps - covered))
-        if self.bandwidth_words_per_cycle is not None and self.bandwidth_words_per_cycle <= 0:
-            raise StationaryError("must be positive", where=where, field="bandwidth_words_per_cycle",
-                                  value=self.bandwidth_words_per_cycle)
+        for name in ("bandwidth_words_per_cycle", "read_bandwidth_words_per_cycle", "write_bandwidth_words_per_cycle"):
+            if getattr(self, name) is not None and getattr(self, name) <= 0:
+                raise StationaryError("must be positive", where=where, field=name, value=getattr(self, name))
         if self.network_energy < 0:
             raise StationaryError("must be non-negative", where=where, field="network_energy",
                                   value=self.network_energy)

@@ -7,7 +7,8 @@ read depth first, outermost first (Timeloop's order: a ``local`` list goes from 
 along Y; without ``meshX`` all go along X, as Timeloop defaults it). The fan-out into a level is its instances
 over those of the level above, per axis. Attributes read: ``depth``/``memory_depth`` (in blocks),
 ``width``/``memory_width``, ``block-size``/``block_size``, ``word-bits``/``word_bits``/``datawidth``,
-``read_bandwidth``/``write_bandwidth`` (words per cycle; their sum is the level's port). Classes: ``DRAM``;
+``read_bandwidth``/``write_bandwidth`` (words per cycle: the two ports Timeloop mode throttles separately; the
+physical latency takes their sum as one port). Classes: ``DRAM``;
 ``SRAM``/``smartbuffer_SRAM`` (a buffer); ``regfile``/``smartbuffer_RF`` (a register file); ``intmac``/``mac``
 (the MAC). Anything else is an error naming the file and the key.
 
@@ -123,9 +124,13 @@ def _build(components, energies, keeps_by_level, source, ert_source) -> Arch:
         fx, fy = _fanout(comp, above_instances, above_x, source)
         above_instances, above_x = comp.instances, comp.mesh_x
         read, write = _storage_energy(comp, keeps, energies, block, source, ert_source)
-        bandwidth = _bandwidth(comp.attributes, source, comp.where)
+        ports = {k: number(comp.attributes[k], source, comp.where, k, positive=True)
+                 for k in ("read_bandwidth", "write_bandwidth") if k in comp.attributes}
         levels.append(MemoryLevel(comp.name, kind, keeps, size_words=size, fanout_x=fx, fanout_y=fy,
-                                  read_energy=read, write_energy=write, bandwidth_words_per_cycle=bandwidth))
+                                  read_energy=read, write_energy=write,
+                                  bandwidth_words_per_cycle=sum(ports.values()) if ports else None,
+                                  read_bandwidth_words_per_cycle=ports.get("read_bandwidth"),
+                                  write_bandwidth_words_per_cycle=ports.get("write_bandwidth"), block_words=block))
     if len(set(word_bits.values())) > 1:
         raise StationaryError("levels with different word-bits are not supported (one word size per arch)",
                               source=source, where="architecture", field="word-bits", value=word_bits)
@@ -147,12 +152,6 @@ def _fanout(comp: _Component, above_instances: int, above_x: int, source) -> tup
                               f"{above_instances} ({above_x} along X) of the level above", source=source,
                               where=comp.where, field="meshX", value=comp.mesh_x)
     return comp.mesh_x // above_x, y // above_y
-
-
-def _bandwidth(attrs, source, where) -> float | None:
-    given = [number(attrs[k], source, where, k, positive=True) for k in ("read_bandwidth", "write_bandwidth")
-             if k in attrs]
-    return sum(given) if given else None
 
 
 def _storage_energy(comp, keeps, energies, block, source, ert_source):

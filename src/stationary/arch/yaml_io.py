@@ -44,7 +44,8 @@ from stationary.validation import load_yaml, read_text_file
 _TOP = ("name", "source", "unit", "word_bits", "clock_mhz", "levels", "mac")
 _TOP_REQUIRED = ("name", "unit", "word_bits", "clock_mhz", "levels", "mac")
 _LEVEL = ("name", "kind", "keeps", "size_words", "size_kb", "partitions", "fanout", "read_energy",
-          "write_energy", "network_energy", "bandwidth")
+          "write_energy", "network_energy", "bandwidth", "read_bandwidth", "write_bandwidth",
+          "block_words")
 _MAC = ("energy", "fanout", "network_energy")
 _PARTITION = ("tensors", "size_words", "size_kb")
 
@@ -262,9 +263,13 @@ def _level(raw, index: int, count: int, word_bits: int, source: str) -> MemoryLe
         energies[field] = _energy(raw.get(field, 0), keeps, source, where, field)
     network = number(raw.get("network_energy", 0), source, where, "network_energy")
     bandwidth = number(raw["bandwidth"], source, where, "bandwidth", positive=True) if "bandwidth" in raw else None
+    ports = {f"{k}_words_per_cycle": number(raw[k], source, where, k, positive=True)
+             for k in ("read_bandwidth", "write_bandwidth") if k in raw}
+    if "block_words" in raw:
+        ports["block_words"] = positive_int(raw["block_words"], source, where, "block_words")
     try:
         return MemoryLevel(name, kind, keeps, size_words=size, partitions=partitions, fanout_x=fanout[0],
-                           fanout_y=fanout[1], network_energy=network, bandwidth_words_per_cycle=bandwidth,
+                           fanout_y=fanout[1], network_energy=network, bandwidth_words_per_cycle=bandwidth, **ports,
                            **energies)
     except StationaryError as err:
         raise err.located(source, where) from None
@@ -325,6 +330,11 @@ def arch_to_dict(arch: Arch) -> dict:
             entry["network_energy"] = level.network_energy
         if level.bandwidth_words_per_cycle is not None:
             entry["bandwidth"] = level.bandwidth_words_per_cycle
+        if level.block_words != 1:
+            entry["block_words"] = level.block_words
+        for port in ("read_bandwidth", "write_bandwidth"):
+            if getattr(level, f"{port}_words_per_cycle") is not None:
+                entry[port] = getattr(level, f"{port}_words_per_cycle")
         levels.append(entry)
     mac = {"energy": arch.mac.mac_energy}
     if arch.mac.fanout_x * arch.mac.fanout_y > 1:

@@ -37,14 +37,15 @@ def run(args) -> int:
 def _table(diff, show_all: bool) -> str:
     from stationary.report.table import format_table
     rows = [r for r in diff.rows if show_all or r.convention]
-    body = [[r.level, r.tensor.value, r.action, f"{r.timeloop:,}", f"{r.ours_timeloop_mode:,}", f"{r.ours:,}",
+    body = [[r.level, r.tensor.value if r.tensor else "", r.action, f"{r.timeloop:,}", f"{r.ours_timeloop_mode:,}", f"{r.ours:,}",
              r.convention or "(same)", f"{r.count_delta:+,}", f"{r.energy_pj_delta:+,.1f}"] for r in rows]
     out = [format_table(["level", "tensor", "action", "Timeloop", "ours, Timeloop mode", "ours", "convention",
                          "ours - Timeloop", "energy delta (pJ)"], body)]
     out.append("")
     out.append(f"energy (uJ): Timeloop {diff.energy_uj_timeloop:.2f}, ours in Timeloop mode "
                f"{diff.energy_uj_ours_timeloop_mode:.4f}, ours {diff.energy_uj_ours:.4f}; cycles: Timeloop "
-               f"{diff.cycles_timeloop:,}, ours {diff.cycles_ours:,}")
+               f"{diff.cycles_timeloop:,}, ours in Timeloop mode {diff.cycles_ours_timeloop_mode:,}, ours "
+               f"{diff.cycles_ours:,}")
     for name, pj in diff.by_convention().items():
         out.append(f"  {name}: {pj / 1e6:+.4f} uJ")
     if diff.unexplained or diff.energy_unexplained_uj:

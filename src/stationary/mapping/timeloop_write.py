@@ -18,7 +18,7 @@ spatial Y loops before its X loops; nothing else changes (the round trip is test
 ...              LevelMapping(temporal=(Loop(Dim.R, 11),)), LevelMapping(temporal=(Loop(Dim.M, 8),))))
 >>> load_timeloop_mapping(timeloop_map_yaml(m, arch), arch) == m
 True
->>> print(timeloop_map_txt(m, arch).splitlines()[0:4])
+>>> print(timeloop_map_txt(m, arch).splitlines()[1:5])
 ['DRAM [ Weights Inputs Outputs ] ', '-------------------------------', '| for Q in [0:55)', '|   for C in [0:3)']
 """
 from __future__ import annotations
@@ -26,10 +26,10 @@ from __future__ import annotations
 import yaml
 
 from stationary.arch.spec import Arch
-from stationary.core import Dim, StationaryError, TENSORS, Tensor
+from stationary.core import Dim, StationaryError, TENSORS, Tensor, prod
 from stationary.mapping.legality import kept
 from stationary.mapping.mapping import Axis, Loop, Mapping
-from stationary.mapping.tiles import tile_bounds_at, tile_words
+from stationary.mapping.tiles import tile_bounds_at
 
 TIMELOOP_NAME = {Dim.E: "P", Dim.F: "Q"}
 _ORDER = (Dim.C, Dim.M, Dim.R, Dim.S, Dim.N, Dim.E, Dim.F)   # the order Timeloop's CNN-layer lists its factors
@@ -79,23 +79,31 @@ def _directive(target: str, kind: str, loops: tuple[Loop, ...]) -> dict:
 
 
 def timeloop_map_txt(mapping: Mapping, arch: Arch, layer=None) -> str:
-    """The loop nest as Timeloop prints it in ``timeloop-model.map.txt``: per level its name and the tensors it
-    keeps (with their tile sizes in words when the layer is given), then its loops, indented as they nest."""
-    lines, depth = [], 0
+    """The loop nest as Timeloop writes it to ``timeloop-model.map.txt``: per level its name and the tensors it
+    keeps (with the layer given, each tile's words as Timeloop counts them, a box, twice: size and shape), then its
+    loops indented as they nest; a level with no temporal loop shows Timeloop's placeholder ``for Q in [0:1)``."""
+    from stationary.mapping.tiles import tensor_axes
+    lines, depth = [""], 0
     nest = mapping.nest()
     for index, (level, lm) in enumerate(zip(arch.levels, mapping.levels)):
         keep = kept(arch, mapping, index)
         tile = tile_bounds_at(nest, index)
-        names = [f"{_DATASPACE[t]}:{tile_words(layer, t, tile)}" if layer is not None else _DATASPACE[t]
-                 for t in TENSORS if t in keep]
+        names = []
+        for t in TENSORS:
+            if t in keep and layer is not None:
+                words = prod(sum(c * (tile.get(d, 1) - 1) for d, c in axis.terms) + 1
+                             for axis in tensor_axes(layer, t))
+                names.append(f"{_DATASPACE[t]}:{words} ({words})")
+            elif t in keep:
+                names.append(_DATASPACE[t])
         header = f"{level.name} [ {' '.join(names + [''])}] "
         lines += [header, "-" * (len(header) - 1)]
-        for loop in lm.temporal + lm.spatial:
+        temporal = [loop for loop in lm.temporal if loop.bound > 1] or [Loop(Dim.F, 1)]
+        for loop in temporal + [loop for loop in lm.spatial if loop.bound > 1]:
             kind = f" (Spatial-{loop.axis.value})" if loop.spatial else ""
             lines.append(f"|{' ' * (2 * depth + 1)}for {_name(loop.dim)} in [0:{loop.bound}){kind}")
             depth += 1
         lines.append("")
-    lines.append(f"|{' ' * (2 * depth + 1)}<< Compute >>")
     return "\n".join(lines) + "\n"
 
 

@@ -20,16 +20,19 @@ class Conventions:
     sums filled into every PE of a reduction group, no drains, first reads and fills of outputs elided).
     ``boxes`` (Timeloop only): a tile's footprint is its bounding box, strided holes included.
     ``link_transfers`` (Timeloop only): neighbours hand each other data, unless Timeloop runs with
-    ``TIMELOOP_DISABLE_LINK_TRANSFERS``."""
+    ``TIMELOOP_DISABLE_LINK_TRANSFERS``.
+    ``stride_refetch`` (Timeloop only): a tile whose stride changes (an outer loop steps) is fetched whole, even
+    where it overlaps what the level held; off, a step fetches only the words new to the level, as in hardware."""
     timeloop: bool = False
     boxes: bool = True
     link_transfers: bool = True
+    stride_refetch: bool = True
 
     def __str__(self) -> str:
         if not self.timeloop:
             return "physical"
-        return "timeloop" + ("" if self.boxes else "-exact-tiles") + ("" if self.link_transfers
-                                                                        else "-no-link-transfers")
+        return ("timeloop" + ("" if self.stride_refetch else "-no-stride-refetch")
+                + ("" if self.boxes else "-exact-tiles") + ("" if self.link_transfers else "-no-link-transfers"))
 
     @classmethod
     def parse(cls, text, *, link_transfers: bool = True) -> "Conventions":

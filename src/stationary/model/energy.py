@@ -82,12 +82,19 @@ class Energy:
         return out
 
 
-def energy(counts: AccessCounts, arch: Arch) -> Energy:
+def energy(counts: AccessCounts, arch: Arch, *, used_instances: tuple[int, ...] | None = None) -> Energy:
+    """With ``used_instances`` (Timeloop's convention), each used instance pays whole blocks: its reads, fills and
+    updates are each rounded up to a multiple of the level's ``block_words``."""
     levels = {level.name: level for level in arch.levels}
+    index = {level.name: i for i, level in enumerate(arch.levels)}
     entries = [EnergyEntry("MAC", None, counts.macs * arch.mac.mac_energy)]
     for c in counts.levels:
         level = levels[c.level]
-        e = (c.reads + c.drains) * level.read_cost(c.tensor) + (c.fills + c.updates) * level.write_cost(c.tensor)
+        reads, fills, updates = c.reads + c.drains, c.fills, c.updates
+        if used_instances is not None and level.block_words > 1:
+            n, block = used_instances[index[c.level]], level.block_words
+            reads, fills, updates = (-(-(words // n) // block) * block * n for words in (reads, fills, updates))
+        e = reads * level.read_cost(c.tensor) + (fills + updates) * level.write_cost(c.tensor)
         entries.append(EnergyEntry(c.level, c.tensor, e))
     for n in counts.network:
         cost = arch.mac.network_energy if n.level == "MAC" else levels[n.level].network_energy

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from stationary.arch.spec import Arch
+from stationary.core import prod
 from stationary.mapping.mapping import Mapping
 from stationary.model.analysis import analyze
 from stationary.model.conventions import Conventions
@@ -47,7 +48,12 @@ def evaluate(layer: Layer, arch: Arch, mapping: Mapping, *, validate: bool = Tru
              conventions: Conventions = Conventions.PHYSICAL) -> LayerResult:
     """Counts (by ``conventions``: physical by default, or Timeloop's), energy and latency of one mapping."""
     counts = analyze(layer, arch, mapping, validate=validate, conventions=conventions)
-    return LayerResult(layer, arch, mapping, counts, energy(counts, arch), latency(counts, arch))
+    used = None
+    if conventions.timeloop:
+        fanouts = [prod(loop.bound for loop in lm.spatial) for lm in mapping.levels]
+        used = tuple(prod(fanouts[:i]) for i in range(len(fanouts)))
+    return LayerResult(layer, arch, mapping, counts, energy(counts, arch, used_instances=used),
+                       latency(counts, arch, used_instances=used))
 
 
 @dataclass(frozen=True, slots=True)

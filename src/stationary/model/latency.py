@@ -33,8 +33,18 @@ class Latency:
         return self.cycles / (self.clock_mhz * 1e3)
 
 
-def latency(counts: AccessCounts, arch: Arch) -> Latency:
+def latency(counts: AccessCounts, arch: Arch, *, used_instances: tuple[int, ...] | None = None) -> Latency:
+    """Cycles from the counts. With ``used_instances`` (the instances of each level the mapping uses: Timeloop's
+    convention), a level with separate read and write ports is throttled as Timeloop throttles it: its reads and
+    its fills plus updates per used instance against each port (:func:`timeloop_port_cycles`)."""
     cycles, bound = counts.steps, "compute"
+    if used_instances is not None:
+        for i, level in enumerate(arch.levels):
+            need = timeloop_port_cycles(counts, level, used_instances[i])
+            if need > cycles:
+                cycles, bound = need, level.name
+        util = counts.macs / (cycles * arch.pes) if cycles else 0.0
+        return Latency(cycles, counts.steps, bound, util, counts.units_used, arch.clock_mhz)
     for i, level in enumerate(arch.levels):
         if level.bandwidth_words_per_cycle is None:
             continue
@@ -44,3 +54,18 @@ def latency(counts: AccessCounts, arch: Arch) -> Latency:
             cycles, bound = need, level.name
     util = counts.macs / (cycles * arch.pes) if cycles else 0.0
     return Latency(cycles, counts.steps, bound, util, counts.units_used, arch.clock_mhz)
+
+
+def timeloop_port_cycles(counts: AccessCounts, level, instances: int) -> int:
+    """Timeloop's cycles for one level: the compute cycles slowed down by the worse of its read port (reads per
+    used instance) and its write port (fills and updates), in Timeloop's floating-point order."""
+    compute = counts.steps
+    entries = [c for c in counts.levels if c.level == level.name]
+    demand = {"read": sum(c.reads for c in entries) // instances,
+              "write": sum(c.fills + c.updates for c in entries) // instances}
+    slowdown = 1.0
+    for port, words in demand.items():
+        width = getattr(level, f"{port}_bandwidth_words_per_cycle")
+        if width is not None and words and width < words / compute:
+            slowdown = min(slowdown, width / (words / compute))
+    return math.ceil(compute / slowdown)

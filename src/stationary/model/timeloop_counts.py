@@ -7,8 +7,9 @@ What Timeloop does, and so what this module does (facts read from Timeloop's pub
 * Tiles are boxes: a tile's footprint on each tensor axis is the interval from its first to its last coordinate,
   so the rows and columns a stride skips are counted as held, read and filled.
 * Temporal deltas are extrapolated: every loop above a tile evaluates its iteration 0 and its iteration 1, which
-  stands for all the others; a step's delta is the new box less the box before it (an outer step finds the inner
-  loops at their last iteration, as in the hardware). With boxes this is our own step-by-step delta.
+  stands for all the others; a step's delta is the new box less the box of the step evaluated before it, but only
+  while the tile keeps moving by the same stride: when its stride changes (an outer loop steps, the inner ones
+  start over) Timeloop drops what the tile held and fetches it whole, even where the two overlap.
 * Multicast is per spatial level and only of identical deltas: children whose deltas are equal share one access;
   children whose windows only overlap each get their own (a DummyBuffer keeping nothing is a level too).
 * Link transfers (unless disabled, as ``TIMELOOP_DISABLE_LINK_TRANSFERS`` does): at every spatial level a child
@@ -112,7 +113,8 @@ def timeloop_levels(layer, arch, mapping, nest, strides, tensor: Tensor, convent
             accesses[i], weighted[i] = steps * groups, steps * fanout[i]
             continue
         mesh = _mesh(arch, i, spatial[i], offsets) if link_transfers and fanout[i] > 1 else None
-        accesses[i], weighted[i], links[i] = _serve(shapes[i + 1], nest, strides, i + 1, offsets, groups, mesh)
+        accesses[i], weighted[i], links[i] = _serve(shapes[i + 1], nest, strides, i + 1, offsets, groups, mesh,
+                                                    conventions.stride_refetch)
     partition = [sizes[0]] * depth
     for i in range(1, depth):
         span = _Shape(axes, _with_spatial(extents[i], spatial[i - 1]), True).size if fanout[i - 1] > 1 else sizes[i]
@@ -185,10 +187,11 @@ class _Shape:
         return out
 
 
-def _walk(nest, strides, child: int):
+def _walk(nest, strides, child: int, hardware: bool):
     """Timeloop's extrapolated walk over the temporal loops above ``child``: (weight, base index per dimension)
-    for every step it evaluates, in order (iteration 0, then iteration 1 weighted by the bound less one), and after
-    each loop a weight-0 entry for the state it leaves (every loop from it down at its last iteration)."""
+    for every step it evaluates, in order (iteration 0, then iteration 1 weighted by the bound less one). With
+    ``hardware``, after each loop a weight-0 entry for where the tile really is when the loop ends (every loop from
+    it down at its last iteration), so that the next step's delta is the one the hardware fetches."""
     above = [(strides[pos], loop) for pos, (lvl, loop) in enumerate(nest)
              if lvl < child and not loop.spatial and loop.bound > 1]
 
@@ -201,25 +204,33 @@ def _walk(nest, strides, child: int):
         moved = dict(base)
         moved[loop.dim] = moved.get(loop.dim, 0) + stride
         yield from rec(k + 1, weight * (loop.bound - 1), moved)
-        last = dict(base)  # the state the loop leaves: every loop from here down at its last iteration
-        for inner_stride, inner in above[k:]:
-            last[inner.dim] = last.get(inner.dim, 0) + inner_stride * (inner.bound - 1)
-        yield 0, last
+        if hardware:
+            last = dict(base)
+            for inner_stride, inner in above[k:]:
+                last[inner.dim] = last.get(inner.dim, 0) + inner_stride * (inner.bound - 1)
+            yield 0, last
 
     yield from rec(0, 1, {})
 
 
-def _serve(shape: _Shape, nest, strides, child, offsets, groups, mesh):
+def _serve(shape: _Shape, nest, strides, child, offsets, groups, mesh, stride_refetch: bool):
     """Accesses, weighted accesses and link transfers of the level above ``child``, per instance. A delta is named
     by (where the tile is, where it was when the two overlap): equal names, equal point sets."""
     accesses = weighted = links = 0.0
-    previous, previous_delta = None, None
-    for weight, base in _walk(nest, strides, child):
+    previous, previous_delta, stride = None, None, None
+    for weight, base in _walk(nest, strides, child, not stride_refetch):
         here = shape.position(base)
-        common = shape.common(here, previous) if previous is not None else 0
         if weight == 0:
             previous = here
             continue
+        moved_by = tuple(a - b for a, b in zip(here, previous)) if previous is not None else None
+        if not stride_refetch:
+            common = shape.common(here, previous) if previous is not None else 0
+        elif stride is None or moved_by == stride:  # Timeloop keeps what the tile held only while its stride holds
+            common = shape.common(here, previous) if previous is not None else 0
+            stride = moved_by if stride is None else stride
+        else:
+            common, stride = 0, None
         delta = shape.size - common
         name = (here, previous if common else None)
         previous = here
@@ -231,8 +242,8 @@ def _serve(shape: _Shape, nest, strides, child, offsets, groups, mesh):
         if mesh is not None and previous_delta is not None:
             # a child takes its delta from a neighbour whose previous delta is the same point set: the neighbour's
             # data must sit where this delta moved from the previous one
-            moved_by = _displacement(name, previous_delta)
-            taken = {c for c, near in enumerate(mesh) if moved_by in near} if moved_by is not None else set()
+            shift = _displacement(name, previous_delta)
+            taken = {c for c, near in enumerate(mesh) if shift in near} if shift is not None else set()
             rest = [offsets[c] for c in range(len(offsets)) if c not in taken]
             with_links = (len(set(rest)) * delta, len(rest) * delta)
             if with_links[0] < without[0]:
