@@ -22,7 +22,8 @@ from stationary.workload import conv
 
 DATA = Path(__file__).parent / "data" / "timeloop"
 DESIGN = DATA / "design"
-CASES = sorted((DATA / "cases").iterdir()) + sorted((DATA / "generated").iterdir())
+CASES = sorted((DATA / "cases").iterdir()) + sorted((DATA / "generated").iterdir()) + sorted(
+    (DATA / "random").iterdir())
 RUNS = [(case, case / "stats.txt", Conventions.TIMELOOP) for case in CASES]
 RUNS.append((DATA / "cases" / "halo_rq_same_column_resnet50_res3a_2b",
              DATA / "cases" / "halo_rq_same_column_resnet50_res3a_2b" / "stats_TIMELOOP_DISABLE_LINK_TRANSFERS.txt",

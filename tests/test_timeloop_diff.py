@@ -18,7 +18,8 @@ from stationary.model.timeloop_diff import CONVENTIONS
 
 DATA = Path(__file__).parent / "data" / "timeloop"
 DESIGN = DATA / "design"
-CASES = sorted((DATA / "cases").iterdir()) + sorted((DATA / "generated").iterdir())
+CASES = sorted((DATA / "cases").iterdir()) + sorted((DATA / "generated").iterdir()) + sorted(
+    (DATA / "random").iterdir())
 HALO = DATA / "cases" / "halo_rq_same_column_resnet50_res3a_2b"
 
 

@@ -16,6 +16,7 @@ import math
 from dataclasses import dataclass
 
 from stationary.arch.spec import Arch
+from stationary.core import TENSORS
 from stationary.model.counts import AccessCounts
 
 
@@ -58,14 +59,17 @@ def latency(counts: AccessCounts, arch: Arch, *, used_instances: tuple[int, ...]
 
 def timeloop_port_cycles(counts: AccessCounts, level, instances: int) -> int:
     """Timeloop's cycles for one level: the compute cycles slowed down by the worse of its read port (reads per
-    used instance) and its write port (fills and updates), in Timeloop's floating-point order."""
+    used instance) and its write port (fills and updates), in Timeloop's floating-point order (per-tensor demands
+    summed in the order weights, inputs, outputs)."""
     compute = counts.steps
-    entries = [c for c in counts.levels if c.level == level.name]
-    demand = {"read": sum(c.reads for c in entries) // instances,
-              "write": sum(c.fills + c.updates for c in entries) // instances}
+    entries = {c.tensor: c for c in counts.levels if c.level == level.name}
     slowdown = 1.0
-    for port, words in demand.items():
+    for port, actions in (("read", ("reads",)), ("write", ("fills", "updates"))):
         width = getattr(level, f"{port}_bandwidth_words_per_cycle")
-        if width is not None and words and width < words / compute:
-            slowdown = min(slowdown, width / (words / compute))
+        demand = 0.0
+        for tensor in TENSORS:
+            if tensor in entries:
+                demand += sum(getattr(entries[tensor], a) for a in actions) // instances / compute
+        if width is not None and width < demand:
+            slowdown = min(slowdown, width / demand)
     return math.ceil(compute / slowdown)

@@ -87,8 +87,8 @@ class TimeloopLevels:
 
     def peer(self, child: int) -> float:
         """Per instance of ``child``: reads and fills its link transfers cost (Timeloop spreads the transfers of one
-        parent instance over every instance of the child level)."""
-        return self.links[child - 1] / self.instances[child] if child >= 1 else 0.0
+        parent instance over every instance of the child level, in whole words)."""
+        return float(int(self.links[child - 1]) // self.instances[child]) if child >= 1 else 0.0
 
 
 def timeloop_levels(layer, arch, mapping, nest, strides, tensor: Tensor, conventions) -> TimeloopLevels:
