@@ -134,3 +134,13 @@ def test_cli_evaluates_the_design_files_with_the_erts_energies(capsys):
     assert layer["cycles"] == 798_600
     assert main(args[:3] + args[5:]) == 2                             # a Timeloop arch without its ERT
     assert "give the Accelergy ERT" in capsys.readouterr().err
+
+
+def test_a_timeloop_arch_writes_to_our_format_and_back():
+    """Ports, block size and tensors kept survive stationary's own arch YAML."""
+    from stationary.arch.yaml_io import arch_from_yaml, arch_to_yaml
+    for constraints in (None, CONSTRAINTS):
+        arch = load_timeloop_arch(ARCH, ERT, constraints)
+        assert arch_from_yaml(arch_to_yaml(arch)) == arch
+    glb = load_timeloop_arch(ARCH, ERT).levels[1]
+    assert (glb.read_bandwidth_words_per_cycle, glb.write_bandwidth_words_per_cycle, glb.block_words) == (16, 16, 4)
