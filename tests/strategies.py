@@ -20,6 +20,17 @@ from stationary.workload.layer import Layer, LayerKind
 PRESET_NAMES = ("eyeriss", "timeloop-eyeriss-like")
 
 
+def document_paths(node, path=()):
+    """Every (path, value) in a parsed YAML/JSON document, the root included (for mutating documents)."""
+    yield path, node
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from document_paths(value, path + (key,))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            yield from document_paths(value, path + (i,))
+
+
 def _primes(n: int) -> list[int]:
     """Prime factors with repetition: the smallest divisor above 1, again and again."""
     out = []

@@ -1,6 +1,8 @@
 """`stationary map`: JSON fields, and the YAML it writes is what `evaluate --mapping` reads back to the same counts."""
 import json
 
+import pytest
+
 from stationary.cli import main
 
 
@@ -31,5 +33,7 @@ def test_jobs_give_the_same_mappings_and_repeated_shapes_keep_their_names(capsys
 
 
 def test_bad_jobs_is_a_clear_error(capsys):
-    assert main(["map", "lenet5", "--arch", "eyeriss", "--jobs", "0", "--quiet"]) == 2
-    assert "--jobs" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main(["map", "lenet5", "--arch", "eyeriss", "--jobs", "0", "--quiet"])
+    err = capsys.readouterr().err
+    assert exit_.value.code == 2 and "--jobs" in err and len(err.strip().splitlines()) == 1

@@ -21,6 +21,7 @@ from stationary.arch.yaml_io import arch_from_yaml
 from stationary.core import StationaryError
 from stationary.mapping import load_mapping_yaml, load_timeloop_problem, mapping_to_yaml
 from stationary.mapping.timeloop import load_timeloop_mapping
+from strategies import document_paths
 
 DATA = Path(__file__).parent / "data" / "timeloop"
 TL = preset("timeloop-eyeriss-like")
@@ -44,15 +45,7 @@ REQUIRED = {
 SKIP = {"source"}  # free text: any string is valid (a non-string is still caught: see BAD_VALUES)
 
 
-def _paths(node, path=()):
-    """Every (path, value) in a document, the root included."""
-    yield path, node
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _paths(value, path + (key,))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _paths(value, path + (i,))
+_paths = document_paths
 
 
 def _at(doc, path):

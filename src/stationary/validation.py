@@ -15,7 +15,8 @@ What is here, for every reader and every command to reuse:
   element count against a limit, the file long enough for its header's claim) before any data is read.
 
 Limits (the error names them when one is exceeded): :data:`MAX_LOOP_BOUND` for any layer size (batch,
-channels, rows ...), :data:`MAX_JOBS` worker processes, :data:`MAX_NPY_ELEMENTS` elements in a ``.npy``.
+channels, rows ...), :data:`MAX_JOBS` worker processes, :data:`MAX_SEED`, :data:`MAX_EPOCHS`, :data:`MAX_PES`,
+:data:`MAX_NPY_ELEMENTS` elements in a ``.npy``.
 
 >>> load_yaml("a: 1\\nb: [2, 3]", "x.yaml")
 {'a': 1, 'b': [2, 3]}
@@ -49,6 +50,9 @@ MAX_LOOP_BOUND = 2 ** 31 - 1          # any one layer size (N, M, C, H, W, R, S,
 MAX_JOBS = 1024                       # worker processes
 MAX_SEED = 2 ** 32 - 1                # NumPy's legacy seeds stop here; one range for every --seed
 MAX_NPY_ELEMENTS = 1 << 28            # elements in one .npy array (2 GiB of float64)
+MAX_EPOCHS = 1000                     # training or fine-tuning epochs (LeNet-5 trains in 5)
+MAX_PES = 1 << 20                     # processing elements in a generated array
+MAX_FIGURE = 1e18                     # any one figure in a file (mW, ms, MB, pJ, counts): past it, a typo
 
 
 # ---- YAML ---------------------------------------------------------------------------------------------------
@@ -297,7 +301,7 @@ def _npy_header(handle, source: str):
             shape, fortran, dtype = fmt.read_array_header_2_0(handle, max_header_size=10_000)
         else:
             raise ValueError(f"unknown .npy version {version}")
-    except (ValueError, EOFError, SyntaxError, TypeError) as err:
+    except Exception as err:  # noqa: BLE001 - a corrupt header raises ValueError, SyntaxError, TokenError ...
         raise StationaryError(f"not a NumPy .npy array ({' '.join(str(err).split())[:160]})", source=source) from None
     return shape, fortran, dtype
 
@@ -305,8 +309,7 @@ def _npy_header(handle, source: str):
 def _check_header(shape, dtype, source: str, max_elements: int, kinds: str, data_bytes: int | None) -> None:
     import numpy as np
     if dtype.hasobject or dtype.kind not in kinds:
-        raise StationaryError(f"the array must hold numbers of kind {_kinds_text(kinds)} "
-                              "(object arrays and pickles are never loaded)", source=source, field="dtype",
+        raise StationaryError(f"needs an {_kinds_text(kinds)} dtype (object arrays and pickles are never loaded)", source=source, field="dtype",
                               value=str(dtype))
     elements = int(np.prod(shape, dtype=object)) if shape else 1
     if elements > max_elements:
@@ -318,8 +321,14 @@ def _check_header(shape, dtype, source: str, max_elements: int, kinds: str, data
 
 
 def _kinds_text(kinds: str) -> str:
-    names = {"i": "signed integer", "u": "unsigned integer", "f": "float", "b": "bool", "c": "complex"}
-    return " or ".join(names.get(k, k) for k in kinds)
+    words = [("iu", "integer"), ("i", "signed integer"), ("u", "unsigned integer"), ("f", "float"), ("b", "boolean"),
+             ("c", "complex"), ("U", "text")]
+    out, left = [], kinds
+    for letters, word in words:
+        if all(k in left for k in letters):
+            out.append(word)
+            left = "".join(k for k in left if k not in letters)
+    return " or ".join(out)
 
 
 def load_npy(path, *, max_elements: int = MAX_NPY_ELEMENTS, kinds: str = "iuf", field: str | None = None):
@@ -356,11 +365,11 @@ def load_npy(path, *, max_elements: int = MAX_NPY_ELEMENTS, kinds: str = "iuf", 
 
 
 def check_npz(path, *, max_elements: int = MAX_NPY_ELEMENTS, kinds: str = "iufU") -> None:
-    """Check every array header in a ``.npz`` (a zip of ``.npy`` files) before :func:`numpy.load` reads it:
+    """Check every array header in a ``.npz`` weight file (a zip of ``.npy`` files) before :func:`numpy.load` reads it:
     readable, no object arrays, at most ``max_elements`` in all, sizes consistent with the stored bytes."""
     source = os.fspath(path)
     if not Path(source).is_file():
-        raise StationaryError("no such .npz file", source=source)
+        raise StationaryError("no such weight file", source=source)
     total = 0
     try:
         with zipfile.ZipFile(source) as archive:

@@ -17,7 +17,7 @@ from stationary.chip.configuration import RSConfig, configure
 from stationary.chip.figures import LayerFigures, pj_arch, rlc_ratio, total
 from stationary.chip.model import chip_results
 from stationary.chip.sparsity import Densities, chip_data, gate, stated
-from stationary.core import Tensor
+from stationary.core import StationaryError, Tensor
 from stationary.model.energy import energy
 from stationary.model.evaluate import LayerResult
 from stationary.workload.layer import LayerKind
@@ -83,6 +83,10 @@ def run_chip(network: Network, densities: Densities | None = None) -> ChipRun:
     arch = preset("eyeriss")
     densities = densities or stated(network.name)
     convs = [l for l in network.layers if l.kind is LayerKind.CONV]
+    if not convs:
+        raise StationaryError("the Eyeriss chip runs CONV layers and this network has none", source=network.name,
+                              field="layers", value=f"{len(network.layers)} {network.layers[0].kind.value} layers")
+    densities.check_layers([l.name for l in convs])
     configs, figures = [], []
     for i, layer in enumerate(convs):
         config = configure(layer)

@@ -30,9 +30,17 @@ class Densities:
     values: dict              # layer name -> non-zero fraction of its ifmap
     source: str
     default: float = 1.0      # for layers not listed
+    path: str | None = None   # the file they were read from, if any
 
     def of(self, layer: str) -> float:
         return float(self.values.get(layer, self.default))
+
+    def check_layers(self, names) -> None:
+        """Every layer a densities file names must be one of ``names`` (a misspelt layer would stay dense)."""
+        unknown = sorted(set(self.values) - set(names))
+        if unknown and self.path is not None:
+            raise StationaryError(f"no such CONV layer in the network (its CONV layers: {', '.join(names)})",
+                                  source=self.path, field="layer", value=unknown[0])
 
 
 def _check(value, where: str, name: str) -> float:
@@ -60,7 +68,7 @@ def from_yaml(path: str) -> Densities:
     if not isinstance(data, dict):
         raise StationaryError("expected a mapping {layer: density}", where=path, field="densities",
                               value=type(data).__name__)
-    return Densities({str(k): _check(v, path, str(k)) for k, v in data.items()}, f"file {path}")
+    return Densities({str(k): _check(v, path, str(k)) for k, v in data.items()}, f"file {path}", path=path)
 
 
 def constant(density: float) -> Densities:

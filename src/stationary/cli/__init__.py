@@ -42,6 +42,12 @@ COMMANDS = (
 class OneLineParser(argparse.ArgumentParser):
     """argparse with a usage error printed as one line (the full usage is one ``--help`` away)."""
 
+    def _get_values(self, action, arg_strings):
+        # argparse turns `--seed=--` into [] without calling the option's type: refuse it here
+        if action.option_strings and action.nargs is None and arg_strings == ["--"]:
+            self.error(f"argument {'/'.join(action.option_strings)}: expected a value, got '--'")
+        return super()._get_values(action, arg_strings)
+
     def error(self, message: str):
         self.exit(2, f"{self.prog}: error: {' '.join(message.split())} (see `{self.prog} --help`)\n")
 

@@ -5,7 +5,7 @@ import argparse
 import json
 import sys
 
-from stationary.validation import MAX_LOOP_BOUND, int_arg
+from stationary.validation import MAX_EPOCHS, MAX_JOBS, MAX_LOOP_BOUND, MAX_SEED, float_arg, int_arg
 from stationary.workload.files import load_network
 from stationary.workload.network import Network
 
@@ -23,7 +23,12 @@ def load_network_arg(spec: str, batch: int | None = None) -> Network:
     return load_network(spec, batch)
 
 
-positive_int = int_arg(1, MAX_LOOP_BOUND)  # an argparse ``type`` for sizes such as ``--batch``
+# argparse ``type``s with their limits, for every command's options (a value outside is a one-line usage error)
+positive_int = int_arg(1, MAX_LOOP_BOUND)      # sizes such as --batch
+jobs_int = int_arg(1, MAX_JOBS)                # --jobs: worker processes
+seed_int = int_arg(0, MAX_SEED)                # --seed
+epochs_int = int_arg(0, MAX_EPOCHS)            # training epochs (0: none, where a command allows it)
+fraction = float_arg(0.0, 1.0)                 # densities, tolerances, accuracy losses
 
 
 def add_network_arguments(parser: argparse.ArgumentParser) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from stationary.chip.configuration import describe
 from stationary.chip.run import measured, run_chip
 from stationary.chip.sparsity import constant, from_yaml, stated
-from stationary.cli._common import add_network_arguments, load_network_arg, print_json
+from stationary.cli._common import add_network_arguments, fraction, load_network_arg, print_json
 from stationary.report.table import format_table
 
 
@@ -14,7 +14,7 @@ def register(sub) -> None:
     p = sub.add_parser("chip", help="the Eyeriss chip end to end: configuration, power, latency, DRAM",
                        description=__doc__)
     add_network_arguments(p)
-    p.add_argument("--density", type=float, help="non-zero fraction of every layer's ifmap (default: stated figures)")
+    p.add_argument("--density", type=fraction, help="non-zero fraction of every layer's ifmap (default: stated figures)")
     p.add_argument("--densities", help="YAML file {layer: non-zero fraction}")
     p.add_argument("--json", action="store_true", help="print JSON: per layer and total")
     p.add_argument("--form", help="write the benchmark form (Markdown and JSON) to this path stem")

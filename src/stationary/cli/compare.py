@@ -5,24 +5,25 @@ from __future__ import annotations
 import sys
 
 from stationary import api
-from stationary.cli._common import print_json
+from stationary.cli._common import jobs_int, positive_int, print_json
 from stationary.mapping.dataflows import Dataflow
 from stationary.report.compare import comparison_json, comparison_table
 from stationary.workload.layer import LayerKind
+from stationary.validation import MAX_PES, int_arg
 
 
 def register(sub) -> None:
     p = sub.add_parser("compare", help="compare dataflows at equal storage area (ISCA 2016)", description=__doc__)
     p.add_argument("network", nargs="?", default="alexnet", help="zoo name or network YAML (default alexnet)")
-    p.add_argument("--pes", type=int, default=256, help="processing elements (default 256)")
-    p.add_argument("--batch", type=int, default=16, help="batch size (default 16)")
+    p.add_argument("--pes", type=int_arg(1, MAX_PES), default=256, help="processing elements (default 256)")
+    p.add_argument("--batch", type=positive_int, default=16, help="batch size (default 16)")
     p.add_argument("--dataflow", action="append", help="only these dataflows (repeatable; default all six)")
     p.add_argument("--layer", action="append", help="only this layer (repeatable)")
     p.add_argument("--conv-only", action="store_true", help="CONV layers only")
     p.add_argument("--json", action="store_true", help="print JSON, one object per (layer, dataflow)")
     p.add_argument("--plot", metavar="FILE.png", help="draw the comparison as the paper does")
     p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report")
-    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    p.add_argument("--jobs", type=jobs_int, default=None, help="worker processes (default: one per core)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(run=run)
 

@@ -4,7 +4,7 @@ cycles. Either a network mapped by the mapper (``NETWORK --arch A --dataflow D``
 from __future__ import annotations
 
 from stationary import api
-from stationary.cli._common import print_json
+from stationary.cli._common import jobs_int, positive_int, print_json
 from stationary.core import StationaryError
 from stationary.model.evaluate import LayerResult
 from stationary.report.results import access_table, layer_json, layer_table, network_json, network_table
@@ -17,10 +17,10 @@ def register(sub) -> None:
     p.add_argument("--arch", required=True, help="preset name, arch YAML file, or a Timeloop arch.yaml (with --ert)")
     p.add_argument("--ert", help="Accelergy ERT.yaml or ERT_summary.yaml: the energies of a Timeloop arch")
     p.add_argument("--arch-constraints", help="Timeloop architecture constraints (which tensors a level bypasses)")
-    p.add_argument("--dataflow", default="rs", help="ws, osa, osb, osc, nlr, rs, or none (default rs)")
-    p.add_argument("--objective", default="delay,energy",
+    p.add_argument("--dataflow", default=None, help="ws, osa, osb, osc, nlr, rs, or none (default rs)")
+    p.add_argument("--objective", default=None,
                    help="energy, delay, edp or delay,energy (default delay,energy: fastest, then least energy)")
-    p.add_argument("--batch", type=int, default=None, help="batch size N")
+    p.add_argument("--batch", type=positive_int, default=None, help="batch size N")
     p.add_argument("--layer", action="append", help="only this layer (repeatable)")
     p.add_argument("--problem", help="one layer: a layer YAML or a Timeloop problem YAML")
     p.add_argument("--mapping", help="the mapping to evaluate: a stationary mapping YAML or a Timeloop map.yaml")
@@ -30,7 +30,7 @@ def register(sub) -> None:
                    help="with --conventions timeloop: as Timeloop with TIMELOOP_DISABLE_LINK_TRANSFERS=1")
     p.add_argument("--map-txt", action="store_true", help="also print the loop nest as Timeloop's map.txt does")
     p.add_argument("--timeloop-map", metavar="FILE", help="write the mapping as a Timeloop map.yaml to FILE")
-    p.add_argument("--jobs", type=int, default=1, help="worker processes for the mapper")
+    p.add_argument("--jobs", type=jobs_int, default=1, help="worker processes for the mapper")
     p.add_argument("--algorithm", metavar="METHOD",
                    help="rewrite each layer first into the GEMMs of im2col, winograd:m,r, fft or strassen:depth "
                         "(layers it cannot run stay direct)")
@@ -47,8 +47,9 @@ def run(args) -> int:
     if args.conventions != "physical" or args.map_txt or args.timeloop_map:
         raise StationaryError("applies to one given mapping (--problem and --mapping)", field="--conventions",
                               value=args.conventions)
-    result = api.evaluate(args.network, _arch(args), dataflow=args.dataflow, objective=args.objective,
-                          batch=args.batch, layers=args.layer, jobs=args.jobs, algorithm=args.algorithm)
+    result = api.evaluate(args.network, _arch(args), dataflow=args.dataflow or "rs",
+                          objective=args.objective or "delay,energy", batch=args.batch, layers=args.layer,
+                          jobs=args.jobs, algorithm=args.algorithm)
     if args.json:
         print_json(network_json(result))
     else:
@@ -66,6 +67,17 @@ def _arch(args):
 
 
 def _run_one(args) -> int:
+    for option, value in (("dataflow", args.dataflow), ("objective", args.objective),
+                          ("algorithm", getattr(args, "algorithm", None))):
+        if value is not None:   # the mapper does not run on a given mapping: the option would be ignored
+            raise StationaryError("a given --mapping is evaluated as it is: the mapper's options do not apply",
+                                  field=option, value=value)
+    if args.problem and args.layer:
+        raise StationaryError("--problem is one layer already: --layer does not apply", field="layer",
+                              value=args.layer)
+    if args.problem and args.network:
+        raise StationaryError("give either a NETWORK (with --layer) or --problem, not both", field="network",
+                              value=args.network)
     if not (args.mapping and (args.problem or args.network)):
         raise StationaryError("--mapping needs --problem (or a NETWORK with --layer)", field="mapping",
                               value=args.mapping)

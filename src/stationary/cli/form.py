@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import os
 
-from stationary.cli._common import print_json
+from stationary.cli._common import fraction, print_json
 from stationary.core import StationaryError
 from stationary.report.form import BenchmarkForm, check, inconsistent, load_form
 
@@ -20,7 +20,7 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true",
                    help="JSON instead of Markdown (with --check: {\"form\": ..., \"findings\": [...]})")
     p.add_argument("-o", "--output", metavar="OUT", help="write the form here (.json: JSON, else Markdown)")
-    p.add_argument("--tolerance", type=float, default=0.02, metavar="REL",
+    p.add_argument("--tolerance", type=fraction, default=0.02, metavar="REL",
                    help="relative tolerance of --check (default 0.02)")
     p.set_defaults(run=run)
 

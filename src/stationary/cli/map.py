@@ -7,8 +7,9 @@ from __future__ import annotations
 import sys
 
 from stationary import api
-from stationary.cli._common import add_network_arguments, print_json
+from stationary.cli._common import add_network_arguments, jobs_int, print_json, seed_int
 from stationary.core import StationaryError
+from stationary.validation import int_arg
 
 
 def register(sub) -> None:
@@ -18,9 +19,9 @@ def register(sub) -> None:
     p.add_argument("--dataflow", default="rs", help="ws, osa, osb, osc, nlr, rs, or none (default rs)")
     p.add_argument("--objective", default="energy", help="energy, delay, edp or delay,energy (default energy)")
     p.add_argument("--layer", action="append", help="only this layer (repeatable)")
-    p.add_argument("--jobs", type=int, default=1, help="worker processes, layers spread over them (default 1)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the local search on large layers (default 0)")
-    p.add_argument("--top", type=int, default=1, help="the K best mappings per layer (default 1)")
+    p.add_argument("--jobs", type=jobs_int, default=1, help="worker processes, layers spread over them (default 1)")
+    p.add_argument("--seed", type=seed_int, default=0, help="seed of the local search on large layers (default 0)")
+    p.add_argument("--top", type=int_arg(1, 100), default=1, help="the K best mappings per layer (default 1)")
     p.add_argument("--json", action="store_true", help="print JSON, one object per layer")
     p.add_argument("-o", "--output", help="write the best mappings as YAML to this file")
     p.add_argument("--timeloop-dir", metavar="DIR",

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import sys
 
-from stationary.cli._common import positive_int, print_json
+from stationary.cli._common import epochs_int, fraction, print_json
 from stationary.core import StationaryError
 from stationary.infer.nets import NETS
+from stationary.validation import int_arg
 
 
 def register(sub) -> None:
@@ -21,7 +22,7 @@ def register(sub) -> None:
     p.add_argument("network", choices=sorted(NETS), help="the trained network to prune")
     p.add_argument("--method", choices=("energy-aware", "magnitude", "both"), default=None,
                    help="pruning method (default: both with --plot, else energy-aware)")
-    p.add_argument("--max-accuracy-loss", type=float, default=0.01, metavar="L",
+    p.add_argument("--max-accuracy-loss", type=fraction, default=0.01, metavar="L",
                    help="largest test-accuracy loss allowed, as a fraction (default 0.01)")
     p.add_argument("--weights", default=None, metavar="FILE", help="trained weights (.npz from `stationary train`)")
     p.add_argument("--cache-dir", default=None, metavar="DIR",
@@ -29,9 +30,9 @@ def register(sub) -> None:
                         "temp folder/stationary-prune)")
     p.add_argument("--scope", choices=("global", "layer"), default="global",
                    help="magnitude pruning: one threshold over all layers or one per layer (default global)")
-    p.add_argument("--finetune-epochs", type=int, default=3, metavar="K",
+    p.add_argument("--finetune-epochs", type=epochs_int, default=3, metavar="K",
                    help="epochs of each fine-tuning (cosine-decayed from lr 5e-4; default 3)")
-    p.add_argument("--energy-samples", type=positive_int, default=200, metavar="N",
+    p.add_argument("--energy-samples", type=int_arg(1, 100_000), default=200, metavar="N",
                    help="test images the densities are measured on (default 200)")
     p.add_argument("--json", action="store_true", help="one JSON object per step")
     p.add_argument("--plot", default=None, metavar="PNG", help="write energy versus accuracy to this file")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from stationary.cli._common import print_json
+from stationary.cli._common import epochs_int, fraction, print_json
 from stationary.core import StationaryError
 from stationary.infer import build, dataset_for, load, load_model
 from stationary.infer.nets import NETS, default_epochs
@@ -26,9 +26,9 @@ def register(sub) -> None:
     p.add_argument("--weights", metavar="FILE", help="trained weights (from `stationary train`)")
     p.add_argument("--schemes", default=",".join(DEFAULT_SWEEP),
                    help=f"comma-separated schemes (default: {','.join(DEFAULT_SWEEP)})")
-    p.add_argument("--max-loss", type=float, default=0.01,
+    p.add_argument("--max-loss", type=fraction, default=0.01,
                    help="fine-tune (QAT) schemes losing more accuracy than this (default 0.01)")
-    p.add_argument("--qat-epochs", type=int, default=2, help="fine-tuning epochs (0: post-training only)")
+    p.add_argument("--qat-epochs", type=epochs_int, default=2, help="fine-tuning epochs (0: post-training only)")
     p.add_argument("--json", action="store_true", help="print JSON, one object per step")
     p.add_argument("--plot", metavar="OUT.png", help="write the energy-versus-accuracy plot")
     p.set_defaults(run=run)
@@ -40,8 +40,9 @@ def run(args) -> int:
         raise StationaryError("no schemes given", field="--schemes", value=args.schemes)
     if not 0 <= args.max_loss <= 1:
         raise StationaryError("must be a fraction from 0 to 1", field="--max-loss", value=args.max_loss)
+    model = load_model(args.weights, build(args.network))[0] if args.weights else None
     data = load(dataset_for(args.network))
-    model = _trained(args, data)
+    model = model or _trained(args, data)
     progress = None if args.json else (lambda r: print(f"  {r.method}: accuracy {r.accuracy:.4f}",
                                                        file=sys.stderr, flush=True))
     rows = sweep(model, data, schemes, max_loss=args.max_loss, qat_epochs=max(args.qat_epochs, 0),
@@ -57,8 +58,6 @@ def run(args) -> int:
 
 
 def _trained(args, data):
-    if args.weights:
-        return load_model(args.weights, build(args.network))[0]
     from stationary.infer.train import TrainConfig, train
     print(f"no --weights: training {args.network} first ({default_epochs(args.network)} epochs)",
           file=sys.stderr, flush=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from stationary.cli._common import print_json
+from stationary.validation import load_npy
 from stationary.core import StationaryError
 from stationary.sparsity.rlc import WORD_BITS, coded_bits
 from stationary.sparsity.stats import sparsity_stats
@@ -24,13 +25,7 @@ def register(sub) -> None:
 def load_16bit(path: str) -> np.ndarray:
     """The array in ``path`` as int16 (uint16 when it needs 0..65535); StationaryError when it is not integers
     that fit in 16 bits."""
-    try:
-        arr = np.load(path, allow_pickle=False)
-    except (ValueError, EOFError) as err:
-        raise StationaryError(f"not a readable .npy array ({err})", source=path) from None
-    if not isinstance(arr, np.ndarray) or arr.dtype.kind not in "iu":
-        raise StationaryError("RLC codes integers: the array must have an integer dtype", source=path,
-                              field="dtype", value=str(getattr(arr, "dtype", type(arr).__name__)))
+    arr = load_npy(path, kinds="iu")   # RLC codes integers: the header is checked before any data is read
     if arr.dtype in (np.int16, np.uint16) or arr.size == 0:
         return arr if arr.dtype in (np.int16, np.uint16) else arr.astype(np.int16)
     lo, hi = int(arr.min()), int(arr.max())

@@ -8,10 +8,14 @@ import time
 import numpy as np
 
 from stationary import api
-from stationary.cli._common import print_json
+from stationary.cli._common import positive_int, print_json, seed_int
 from stationary.core import StationaryError
 from stationary.model import analyze
 from stationary.sim import Precision, ZeroMode, count_rows, simulate
+from stationary.validation import MAX_LOOP_BOUND, int_arg, load_npy
+
+MAX_SIM_WORDS = 1 << 26       # words in any one tensor the simulator holds (512 MiB of int64)
+MAX_SIM_MACS = 1 << 31        # MACs the simulator visits one by one
 
 
 def register(sub) -> None:
@@ -22,17 +26,17 @@ def register(sub) -> None:
     p.add_argument("--arch", required=True, help="preset name or arch YAML file")
     p.add_argument("--dataflow", default="rs", help="dataflow for the mapper: ws, osa, osb, osc, nlr, rs (default rs)")
     p.add_argument("--mapping", help="a mapping file (stationary YAML or Timeloop map.yaml) instead of the mapper")
-    p.add_argument("--batch", type=int, default=None, help="batch size N")
-    p.add_argument("--seed", type=int, default=0, help="seed of the random tensors (default 0)")
+    p.add_argument("--batch", type=positive_int, default=None, help="batch size N")
+    p.add_argument("--seed", type=seed_int, default=0, help="seed of the random tensors (default 0)")
     p.add_argument("--weights", help="weights .npy, shape (M, C, R, S)")
     p.add_argument("--inputs", help="inputs .npy, shape (N, G*C, H, W)")
     p.add_argument("--precision", default="fixed", choices=("fixed", "float", "truncate"),
                    help="16-bit fixed point with wide accumulation (default), float64, or the chip's truncation")
-    p.add_argument("--product-shift", type=int, default=0,
+    p.add_argument("--product-shift", type=int_arg(0, 62), default=0,
                    help="with --precision truncate: the product bits kept are [K, K+16) (default 0)")
     p.add_argument("--zero", default="none", help="zero inputs: none, gate (Eyeriss) or skip")
     p.add_argument("--check", action="store_true", help="also check the output against a reference convolution")
-    p.add_argument("--pes", type=int, metavar="PASS", help="RS mappings: print which PE does what in this pass")
+    p.add_argument("--pes", type=int_arg(0, MAX_LOOP_BOUND), metavar="PASS", help="RS mappings: print which PE does what in this pass")
     p.add_argument("--png", help="RS mappings: draw that pass (or pass 0) to this PNG file")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run)
@@ -59,22 +63,49 @@ def _tensors(args, layer, precision):
     else:
         w = rng.integers(-(1 << 15), 1 << 15, (layer.M, layer.C, layer.R, layer.S))
         x = rng.integers(-(1 << 15), 1 << 15, (layer.N, layer.G * layer.C, layer.H, layer.W))
+    kinds = "iuf" if precision.kind.value == "float" else "iu"
     if args.weights:
-        w = np.load(args.weights)
+        w = _array(args.weights, "--weights", w.shape, kinds)
     if args.inputs:
-        x = np.load(args.inputs)
+        x = _array(args.inputs, "--inputs", x.shape, kinds)
     return w, x
 
 
+def _array(path: str, option: str, shape: tuple, kinds: str) -> np.ndarray:
+    """A tensor file for this layer: its header checked first (numbers only, the layer's shape exactly)."""
+    array = load_npy(path, max_elements=int(np.prod(shape)), kinds=kinds, field=option)
+    if array.shape != tuple(shape):
+        raise StationaryError(f"this layer needs an array of shape {tuple(shape)}", source=path, field="shape",
+                              value=array.shape)
+    if kinds == "iu" and array.size and (array.min() < -(1 << 15) or array.max() >= 1 << 15):
+        raise StationaryError("fixed-point values must fit in 16 bits (-32768 to 32767)", source=path,
+                              field="values", value=(int(array.min()), int(array.max())))
+    return array
+
+
+def _check_size(layer) -> None:
+    """The simulator holds every tensor and visits every MAC: refuse a layer past its limits up front."""
+    words = max(layer.ifmap_words, layer.ofmap_words, layer.weights)
+    if words > MAX_SIM_WORDS:
+        raise StationaryError(f"a tensor of {words:,} words is past the simulator's limit of {MAX_SIM_WORDS:,}",
+                              where=f"layer {layer.name}", field="N" if layer.N > 1 else "layer", value=layer.N)
+    if layer.macs > MAX_SIM_MACS:
+        raise StationaryError(f"{layer.macs:,} MACs is past the simulator's limit of {MAX_SIM_MACS:,} "
+                              "(use `stationary evaluate` for the model's counts)", where=f"layer {layer.name}",
+                              field="macs", value=layer.macs)
+
+
 def run(args) -> int:
+    zero = ZeroMode.parse(args.zero)      # options first: a typo is refused before any work
     arch = api.load_arch(args.arch)
     layer = api.load_network(args.network, args.batch)[args.layer]
+    _check_size(layer)
     mapping = _mapping(args, layer, arch)
     precision = {"fixed": Precision.fixed(), "float": Precision.float64(),
                  "truncate": Precision.fixed(accumulator_bits=16, product_shift=args.product_shift)}[args.precision]
     w, x = _tensors(args, layer, precision)
     start = time.perf_counter()
-    result = simulate(layer, arch, mapping, w, x, precision=precision, zero=ZeroMode.parse(args.zero))
+    result = simulate(layer, arch, mapping, w, x, precision=precision, zero=zero)
     seconds = time.perf_counter() - start
     rows = count_rows(result.counts, analyze(layer, arch, mapping))
     output_ok = result.ok if args.check else None

@@ -9,23 +9,24 @@ from __future__ import annotations
 
 import sys
 
-from stationary.cli._common import positive_int
+from stationary.cli._common import seed_int
 from stationary.infer import accuracy, build, dataset_for, load
 from stationary.infer.nets import NETS, default_epochs
 from stationary.infer.train import TrainConfig, train
+from stationary.validation import MAX_EPOCHS, float_arg, int_arg
 
 
 def register(sub) -> None:
     p = sub.add_parser("train", help="train LeNet-5 or the 8x8-digits CNN on real data (needs torch)",
                        description=__doc__)
     p.add_argument("network", choices=sorted(NETS), help="the network to train")
-    p.add_argument("--epochs", type=positive_int, default=None,
+    p.add_argument("--epochs", type=int_arg(1, MAX_EPOCHS), default=None,
                    help="epochs in total (default: 15 for lenet5, 40 for digits-cnn)")
     p.add_argument("--out", default=None, metavar="FILE", help="weight file to write (default: NETWORK.npz)")
     p.add_argument("--resume", action="store_true", help="continue from FILE.ckpt (or FILE) to --epochs")
-    p.add_argument("--lr", type=float, default=2e-3, help="Adam learning rate (cosine decay; default 0.002)")
-    p.add_argument("--batch-size", type=positive_int, default=64)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--lr", type=float_arg(0.0, 10.0, low_open=True), default=2e-3, help="Adam learning rate (cosine decay; default 0.002)")
+    p.add_argument("--batch-size", type=int_arg(1, 65_536), default=64)
+    p.add_argument("--seed", type=seed_int, default=0)
     p.set_defaults(run=run)
 
 

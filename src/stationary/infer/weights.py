@@ -27,6 +27,7 @@ import numpy as np
 
 from stationary.core import StationaryError
 from stationary.infer.model import Model, check_weights
+from stationary.validation import check_npz
 from stationary.workload import Network
 
 FORMAT, VERSION = "stationary-weights", 1
@@ -61,6 +62,7 @@ def atomic_write(path: str, write) -> None:
 
 def load_weights(path: str, net: Network) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], dict]:
     """Read a weight file written by :func:`save_weights`, checked against ``net``: (weights, meta)."""
+    check_npz(path)
     try:
         with np.load(path, allow_pickle=False) as data:
             arrays = {k: data[k] for k in data.files}

@@ -36,7 +36,7 @@ import yaml
 
 from stationary.core import StationaryError
 from stationary.report.table import format_count
-from stationary.validation import load_yaml, read_text_file
+from stationary.validation import MAX_FIGURE, check_float, check_int, load_yaml, read_text_file
 
 
 class Evaluation(enum.Enum):
@@ -231,6 +231,7 @@ def _value(attr, raw, source, section, key, present):
         return _count(raw, source, section, key, whole=attr != "nonzero_macs_per_image")
     if isinstance(raw, bool) or not isinstance(raw, (int, float)):
         raise StationaryError("must be a number", source=source, where=section, field=key, value=raw)
+    check_float(raw, key, low=0.0, high=MAX_FIGURE, source=source, where=section)
     return raw
 
 
@@ -241,10 +242,12 @@ def _whole(value: float) -> int | float:
 def _count(raw, source, section, key, whole: bool = True) -> int | float:
     """A count as written: 100, 409000000, "409M", "1.64G" (a fraction only where ``whole`` is False)."""
     if isinstance(raw, int) and not isinstance(raw, bool):
-        return raw
+        return check_int(raw, key, low=0, high=int(MAX_FIGURE), source=source, where=section)
     match = _COUNT.match(str(raw)) if isinstance(raw, (str, float)) else None
     if match:
         number = Decimal(match.group(1).replace(",", "")) * _SCALE[match.group(2)]
+        if not number.is_finite() or number > Decimal(MAX_FIGURE):
+            raise StationaryError(f"must be at most {MAX_FIGURE:g}", source=source, where=section, field=key, value=raw)
         if number == number.to_integral_value():
             return int(number)
         if not whole:
