@@ -55,7 +55,7 @@ BASES = {
     "layers": ["layers", "tiny.yaml"],
     "import": ["import", "tiny.onnx"],
     "evaluate": ["evaluate", "--arch", "tl-arch.yaml", "--problem", "problem.yaml", "--mapping", "map.yaml"],
-    "compare": ["compare", "tiny.yaml", "--pes", "16", "--batch", "1", "--jobs", "1", "--quiet"],
+    "compare": ["compare", "tiny.yaml", "--pes", "256", "--batch", "1", "--jobs", "1", "--quiet"],
     "map": ["map", "tiny.yaml", "--arch", "eyeriss", "--layer", "conv2", "--quiet"],
     "train": ["train", "lenet5", "--epochs", "1", "--out", "w.npz"],
     "quantize": ["quantize", "lenet5", "--weights", "lenet5.npz"],

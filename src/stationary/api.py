@@ -17,6 +17,7 @@ from typing import Iterable
 
 from stationary.arch.spec import Arch
 from stationary.core import StationaryError
+from stationary.validation import MAX_JOBS, check_int
 from stationary.mapping.dataflows import Dataflow
 from stationary.mapping.mapping import Mapping
 from stationary.model.evaluate import LayerResult, NetworkResult, evaluate as evaluate_one
@@ -106,7 +107,7 @@ def run_distinct(fn, tasks, jobs: int | None, progress: bool, *, reuse, tick=Non
     for k, key in enumerate(keys):
         first.setdefault(key, k)
     unique = [tasks[k] for k in first.values()]
-    jobs = (os.cpu_count() or 1) if jobs is None else jobs
+    jobs = (os.cpu_count() or 1) if jobs is None else check_int(jobs, "jobs", high=MAX_JOBS)
     done = []
     if jobs <= 1 or len(unique) <= 1:
         for task in unique:

@@ -289,6 +289,21 @@ def float_arg(low: float | None = None, high: float | None = None, *, low_open: 
     return parse
 
 
+# ---- output files ---------------------------------------------------------------------------------------------
+IMAGE_SUFFIXES = (".png", ".pdf", ".svg", ".svgz", ".jpg", ".jpeg", ".eps", ".ps", ".tif", ".tiff", ".webp")
+
+
+def check_image_path(path: str, field: str) -> str:
+    """A plot's output path, checked before any work: a format matplotlib writes, in a folder that exists."""
+    suffix = os.path.splitext(str(path))[1].lower()
+    if suffix not in IMAGE_SUFFIXES:
+        raise StationaryError(f"an image file name ending in {', '.join(IMAGE_SUFFIXES)}", field=field, value=path)
+    folder = os.path.dirname(os.path.abspath(str(path)))
+    if not os.path.isdir(folder):
+        raise StationaryError("the folder to write it in does not exist", field=field, value=path)
+    return str(path)
+
+
 # ---- NumPy files ------------------------------------------------------------------------------------------------
 def _npy_header(handle, source: str):
     import numpy as np

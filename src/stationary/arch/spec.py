@@ -135,6 +135,13 @@ class ComputeUnit:
     fanout_y: int = 1
     network_energy: float = 0.0
 
+    def __post_init__(self):
+        # energies are reported per MAC and normalized to one MAC's energy: it cannot be zero
+        if isinstance(self.mac_energy, bool) or not isinstance(self.mac_energy, (int, float)) or \
+                not 0 < self.mac_energy < float("inf"):
+            raise StationaryError("must be a positive number (energies are normalized to one MAC's)", where="mac",
+                                  field="energy", value=self.mac_energy)
+
 
 @dataclass(frozen=True, slots=True)
 class Arch:

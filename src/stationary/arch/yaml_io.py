@@ -39,7 +39,7 @@ import yaml
 
 from stationary.arch.spec import Arch, ComputeUnit, MemoryLevel, StorageKind, Unit
 from stationary.core import StationaryError, TENSORS, Tensor
-from stationary.validation import load_yaml, read_text_file
+from stationary.validation import MAX_FIGURE, load_yaml, read_text_file
 
 _TOP = ("name", "source", "unit", "word_bits", "clock_mhz", "levels", "mac")
 _TOP_REQUIRED = ("name", "unit", "word_bits", "clock_mhz", "levels", "mac")
@@ -96,8 +96,9 @@ def positive_int(value, source, where, field) -> int:
 
 def number(value, source, where, field, *, positive=False) -> float:
     ok = not isinstance(value, bool) and isinstance(value, (int, float)) and value == value and value != float("inf")
-    if not ok or value < 0 or (positive and value == 0):
+    if not ok or value < 0 or (positive and value == 0) or value > MAX_FIGURE:
         need = "a positive number" if positive else "a non-negative number"
+        need += f" of at most {MAX_FIGURE:g}" if ok and value > MAX_FIGURE else ""
         raise StationaryError(f"must be {need}", source=source, where=where, field=field, value=value,
                               has_value=True)
     return float(value)
@@ -301,7 +302,7 @@ def _mac(raw, source) -> ComputeUnit:
     where = "mac"
     check_keys(raw, _MAC, ("energy",), source, where, "mac")
     fanout = _fanout(raw["fanout"], source, where) if "fanout" in raw else (1, 1)
-    return ComputeUnit(mac_energy=number(raw["energy"], source, where, "energy"), fanout_x=fanout[0],
+    return ComputeUnit(mac_energy=number(raw["energy"], source, where, "energy", positive=True), fanout_x=fanout[0],
                        fanout_y=fanout[1], network_energy=number(raw.get("network_energy", 0), source, where,
                                                                  "network_energy"))
 

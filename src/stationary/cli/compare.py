@@ -6,6 +6,7 @@ import sys
 
 from stationary import api
 from stationary.cli._common import jobs_int, positive_int, print_json
+from stationary.validation import check_image_path
 from stationary.mapping.dataflows import Dataflow
 from stationary.report.compare import comparison_json, comparison_table
 from stationary.workload.layer import LayerKind
@@ -29,6 +30,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    if args.plot:
+        check_image_path(args.plot, "--plot")     # before the work, not after the table has printed
     flows = [Dataflow.parse(d) for d in args.dataflow] if args.dataflow else api.COMPARED
     kinds = (LayerKind.CONV,) if args.conv_only else (LayerKind.CONV, LayerKind.FC)
     rows = api.compare(args.network, pes=args.pes, batch=args.batch, dataflows=flows, kinds=kinds,
@@ -39,7 +42,7 @@ def run(args) -> int:
         print(comparison_table(rows, title=f"{args.network}, {args.pes} PEs, batch {args.batch}"))
     if args.plot:
         from stationary.report.plots import plot_comparison
-        plot_comparison([(r.layer, r.dataflow.name, r.breakdown) for r in rows], args.plot,
+        plot_comparison([(r.layer, r.dataflow.label, r.breakdown) for r in rows], args.plot,
                         title=f"{args.network}: energy per MAC by dataflow ({args.pes} PEs, batch {args.batch})")
         print(f"wrote {args.plot}", file=sys.stderr)
     if args.html:

@@ -9,6 +9,7 @@ import sys
 from stationary import api
 from stationary.cli._common import add_network_arguments, jobs_int, print_json, seed_int
 from stationary.core import StationaryError
+from stationary.report.units import energy_json, energy_unit, per_mac_text
 from stationary.validation import int_arg
 
 
@@ -64,7 +65,8 @@ def run(args) -> int:
         return 0
     for layer, res, _ in records:
         b = res.best
-        print(f"{layer.name}: energy {b.energy.total:.6g} {arch.unit.value} ({b.energy.per_mac:.3f} per MAC), "
+        print(f"{layer.name}: energy {b.energy.total:.6g} {energy_unit(arch)}, per MAC "
+              f"{per_mac_text(b.energy.total, layer.macs, arch)}, "
               f"{b.latency.cycles} cycles, {res.candidates} candidates, {res.seconds:.2f} s, "
               f"{'optimal' if res.optimal else 'best found'} ({res.method}), {100 * res.gap:.1f} % above the energy "
               f"floor")
@@ -75,12 +77,12 @@ def run(args) -> int:
 
 def _json(layer, res, text, arch) -> dict:
     b = res.best
-    return {"layer": layer.name, "energy_pj": b.energy.total_pj, "energy": b.energy.total,
-            "unit": arch.unit.value, "energy_per_mac": b.energy.per_mac, "cycles": b.latency.cycles,
+    unit = energy_unit(arch)
+    return {"layer": layer.name, **energy_json(b.energy.total, layer.macs, arch), "cycles": b.latency.cycles,
             "candidates": res.candidates, "tilings": res.tilings, "seconds": res.seconds, "optimal": res.optimal,
             "method": res.method,
             "lower_bound_energy": res.lower_bound, "gap": res.gap, "mapping": text,
-            "top": [{"energy": r.energy.total, "cycles": r.latency.cycles} for r in res.top]}
+            "top": [{"energy": r.energy.total, "energy_unit": unit, "cycles": r.latency.cycles} for r in res.top]}
 
 
 def _search_all(layers, arch, flow, goal, args, bar) -> list:

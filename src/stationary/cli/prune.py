@@ -13,7 +13,7 @@ import sys
 from stationary.cli._common import epochs_int, fraction, print_json
 from stationary.core import StationaryError
 from stationary.infer.nets import NETS
-from stationary.validation import int_arg
+from stationary.validation import check_image_path, int_arg
 
 
 def register(sub) -> None:
@@ -40,27 +40,30 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    import dataclasses
     import os
     import tempfile
 
     from stationary.arch.presets import preset
     from stationary.chip.figures import pj_arch
     from stationary.infer import dataset_for, load
+    from stationary.infer.train import progress_bar
     from stationary.pruning.run import prune, setting_for, trained_model
     from stationary.pruning.steps import Method
 
     method = args.method or ("both" if args.plot else "energy-aware")
     methods = (Method.MAGNITUDE, Method.ENERGY_AWARE) if method == "both" else (Method.parse(method),)
-    if args.finetune_epochs < 0:
-        raise StationaryError("fine-tuning epochs must be 0 or more", field="--finetune-epochs",
-                              value=args.finetune_epochs)
+    if args.plot:
+        check_image_path(args.plot, "--plot")
     log = (lambda text: print(text, file=sys.stderr, flush=True))
     cache = args.cache_dir or os.path.join(tempfile.gettempdir(), "stationary-prune")
     model, path = trained_model(args.network, args.weights, cache, log=log)
     data = load(dataset_for(args.network))
     setting = setting_for(model, data, pj_arch(preset("eyeriss")), args.max_accuracy_loss,
                           energy_samples=args.energy_samples, finetune_epochs=args.finetune_epochs)
-    steps = prune(model, setting, methods, scope=args.scope)
+    bar = progress_bar(True, None, f"pruning {args.network}", "step")
+    steps = prune(model, dataclasses.replace(setting, on_step=lambda step: bar.update(1)), methods, scope=args.scope)
+    bar.close()
     if args.json:
         print_json([s.as_dict() for s in steps])
     else:
@@ -80,7 +83,8 @@ def run(args) -> int:
 
 def _table(steps, setting, path) -> None:
     print(f"unpruned test accuracy {setting.base_accuracy:.4f} ({len(setting.data.y_test)} test images; weights "
-          f"{path}); target: loss <= {setting.max_accuracy_loss:g}; energy per image on eyeriss, pJ (65 nm table)")
+          f"{path}); target: loss <= {setting.max_accuracy_loss:g}; energy per image in uJ on eyeriss (65 nm pJ table, "
+          "the whole inference with its data movement)")
     head = f"{'method':<13} {'step':>4} {'accuracy':>8} {'loss':>7} {'weights':>15} {'non-zero MACs':>14} " \
            f"{'energy uJ':>9} {'x less':>6}  action"
     print(head)

@@ -3,20 +3,27 @@ reduced precision on the trained network.
 
 One row per scheme, post-training; a "+qat" row after quantization-aware fine-tuning where post-training
 loses more than --max-loss (needs torch). Energy per input is the bit-width scaling rule on Horowitz's
-45 nm table (docs/precision.md), not yet the mapped chip model: every non-zero MAC, and one 8 KB SRAM read
-per non-zero weight and activation word. Without --weights the network is trained first (needs torch).
+45 nm table (docs/precision.md): every non-zero MAC, and one 8 KB SRAM read per non-zero weight and activation
+word. It answers "what does the arithmetic and one on-chip read per word cost at this bit width?", not the whole
+inference on a chip with its data movement, which `stationary prune` prices on the Eyeriss 65 nm table and the
+mapper: the two figures differ by design (docs/semantics.md, "Units"). Weights: --weights FILE, else
+./NETWORK.npz when present (what `stationary train` writes), else the network is trained first into ./NETWORK.npz
+(needs torch), with a progress bar.
 """
 from __future__ import annotations
 
+import os
 import sys
 
 from stationary.cli._common import epochs_int, fraction, print_json
 from stationary.core import StationaryError
 from stationary.infer import build, dataset_for, load, load_model
 from stationary.infer.nets import NETS, default_epochs
+from stationary.infer.train import progress_bar
 from stationary.precision import DEFAULT_SWEEP, RULE, Scheme
 from stationary.precision.sweep import SweepRow, sweep
 from stationary.report.table import format_count, format_table
+from stationary.validation import check_image_path
 
 
 def register(sub) -> None:
@@ -40,18 +47,30 @@ def run(args) -> int:
         raise StationaryError("no schemes given", field="--schemes", value=args.schemes)
     if not 0 <= args.max_loss <= 1:
         raise StationaryError("must be a fraction from 0 to 1", field="--max-loss", value=args.max_loss)
-    model = load_model(args.weights, build(args.network))[0] if args.weights else None
+    if args.plot:
+        check_image_path(args.plot, "--plot")
+    weights = args.weights or (f"{args.network}.npz" if os.path.isfile(f"{args.network}.npz") else None)
+    if weights and not args.weights:
+        print(f"using the trained weights in ./{weights} (--weights FILE to choose others)", file=sys.stderr)
+    model = load_model(weights, build(args.network))[0] if weights else None
     data = load(dataset_for(args.network))
     model = model or _trained(args, data)
-    progress = None if args.json else (lambda r: print(f"  {r.method}: accuracy {r.accuracy:.4f}",
-                                                       file=sys.stderr, flush=True))
-    rows = sweep(model, data, schemes, max_loss=args.max_loss, qat_epochs=max(args.qat_epochs, 0),
-                 on_row=progress)
+    bar = progress_bar(True, len(schemes), f"quantizing {args.network}", "scheme")
+
+    def on_row(row) -> None:
+        bar.update(0 if row.qat else 1)
+        if not args.json:
+            bar.write(f"  {row.method}: accuracy {row.accuracy:.4f}", file=sys.stderr)
+    rows = sweep(model, data, schemes, max_loss=args.max_loss, qat_epochs=args.qat_epochs, on_row=on_row)
+    bar.close()
     if args.json:
         print_json([r.as_json() for r in rows])
     else:
         print(_table(rows))
-        print(f"energy per input: {RULE}")
+        print(f"energy per input (nJ): {RULE}")
+        print("this prices the arithmetic and one on-chip read per word at each bit width; `stationary prune` "
+              "prices the whole inference on the Eyeriss chip (65 nm table, data movement included), a larger "
+              "figure by design (docs/semantics.md, Units)")
     if args.plot:
         plot(rows, args.plot, f"{args.network}: reduced precision")
     return 0
@@ -59,17 +78,19 @@ def run(args) -> int:
 
 def _trained(args, data):
     from stationary.infer.train import TrainConfig, train
-    print(f"no --weights: training {args.network} first ({default_epochs(args.network)} epochs)",
-          file=sys.stderr, flush=True)
-    return train(build(args.network), data, TrainConfig(epochs=default_epochs(args.network))).model
+    out = f"{args.network}.npz"
+    print(f"no --weights and no ./{out}: training {args.network} first ({default_epochs(args.network)} epochs) "
+          f"into ./{out}, which the next run reuses", file=sys.stderr, flush=True)
+    return train(build(args.network), data, TrainConfig(epochs=default_epochs(args.network)), out=out,
+                 progress=True).model
 
 
 def _table(rows: tuple[SweepRow, ...]) -> str:
-    head = ["method", "W bits", "A bits", "accuracy", "weights kept", "non-zero MACs", "MAC energy",
-            "storage", "energy/input"]
+    head = ["method", "W bits", "A bits", "accuracy", "weights kept", "non-zero MACs", "MAC energy (x fp32)",
+            "storage (x fp32)", "energy/input (nJ)"]
     body = [[r.method, r.scheme.weight_bits, r.scheme.act_bits, f"{r.accuracy:.4f}", format_count(r.weights_kept),
              format_count(r.nonzero_macs), f"{r.relative_mac_energy:.3f}x", f"{r.relative_storage_energy:.3f}x",
-             f"{r.energy.energy_pj / 1e3:.1f} nJ"] for r in rows]
+             f"{r.energy.energy_pj / 1e3:.1f}"] for r in rows]
     return format_table(head, body)
 
 
@@ -82,13 +103,13 @@ def plot(rows: tuple[SweepRow, ...], path: str, title: str) -> None:
     fig, ax = plt.subplots(figsize=(7, 4.5))
     for qat, marker in ((False, "o"), (True, "^")):
         pts = [r for r in rows if r.qat is qat]
-        ax.scatter([r.energy.energy_pj for r in pts], [r.accuracy for r in pts], marker=marker,
+        ax.scatter([r.energy.energy_pj / 1e3 for r in pts], [r.accuracy for r in pts], marker=marker,
                    label="fine-tuned (QAT)" if qat else "post-training")
         for r in pts:
-            ax.annotate(r.method, (r.energy.energy_pj, r.accuracy), fontsize=7, xytext=(3, 3),
+            ax.annotate(r.method, (r.energy.energy_pj / 1e3, r.accuracy), fontsize=7, xytext=(3, 3),
                         textcoords="offset points")
     ax.set_xscale("log")
-    ax.set_xlabel("energy per input, pJ (bit-width scaling rule, Horowitz 45 nm)")
+    ax.set_xlabel("energy/input (nJ; bit-width scaling rule, Horowitz 45 nm)")
     ax.set_ylabel("test accuracy")
     ax.set_title(title)
     ax.legend()

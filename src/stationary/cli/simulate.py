@@ -12,7 +12,7 @@ from stationary.cli._common import positive_int, print_json, seed_int
 from stationary.core import StationaryError
 from stationary.model import analyze
 from stationary.sim import Precision, ZeroMode, count_rows, simulate
-from stationary.validation import MAX_LOOP_BOUND, int_arg, load_npy
+from stationary.validation import MAX_LOOP_BOUND, check_image_path, int_arg, load_npy
 
 MAX_SIM_WORDS = 1 << 26       # words in any one tensor the simulator holds (512 MiB of int64)
 MAX_SIM_MACS = 1 << 31        # MACs the simulator visits one by one
@@ -97,6 +97,8 @@ def _check_size(layer) -> None:
 
 def run(args) -> int:
     zero = ZeroMode.parse(args.zero)      # options first: a typo is refused before any work
+    if args.png:
+        check_image_path(args.png, "--png")
     arch = api.load_arch(args.arch)
     layer = api.load_network(args.network, args.batch)[args.layer]
     _check_size(layer)

@@ -62,11 +62,12 @@ def checkpoint_path(out: str) -> str:
 
 def train(model: Model, data: Dataset, config: TrainConfig = TrainConfig(), *, out: str | None = None,
           resume: bool = False, weight_hook: Callable | None = None, act_hook: Callable | None = None,
-          on_epoch: Callable[[EpochLog], None] | None = None) -> TrainResult:
+          on_epoch: Callable[[EpochLog], None] | None = None, progress: bool = False) -> TrainResult:
     """Train ``model`` on ``data`` to ``config.epochs`` epochs in total; returns the trained model.
 
     ``weight_hook``/``act_hook`` are torch hooks (see :func:`make_torchnet`) for quantization-aware
-    training. With ``out`` the weights and a checkpoint are saved after each epoch.
+    training. With ``out`` the weights and a checkpoint are saved after each epoch. ``progress`` shows a bar
+    over the batches on stderr (when it is a terminal).
     """
     torch = import_torch()
     torch.manual_seed(config.seed)
@@ -81,6 +82,8 @@ def train(model: Model, data: Dataset, config: TrainConfig = TrainConfig(), *, o
         opt.load_state_dict(optim_state)
     x_train, y_train = torch.from_numpy(data.x_train), torch.from_numpy(data.y_train)
     x_test, y_test = torch.from_numpy(data.x_test), torch.from_numpy(data.y_test)
+    batches = -(-len(x_train) // config.batch_size)
+    bar = progress_bar(progress, (config.epochs - start) * batches, f"training {model.network.name}", "batch")
     for epoch in range(start, config.epochs):
         net.train()
         for group in opt.param_groups:  # cosine decay, a function of the epoch only (resumes exactly)
@@ -94,6 +97,7 @@ def train(model: Model, data: Dataset, config: TrainConfig = TrainConfig(), *, o
             loss.backward()
             opt.step()
             total += float(loss.detach()) * len(idx)
+            bar.update(1)
         with torch.no_grad():
             net.eval()
             acc = float((net(x_test).argmax(1) == y_test).float().mean())
@@ -104,7 +108,18 @@ def train(model: Model, data: Dataset, config: TrainConfig = TrainConfig(), *, o
             _save(out, model, net, opt, history, torch)
         if on_epoch:
             on_epoch(log)
+        bar.set_postfix_str(f"epoch {epoch + 1}/{config.epochs}, test accuracy {acc:.4f}")
+    bar.close()
     return TrainResult(model, tuple(history), start)
+
+
+def progress_bar(enabled: bool, total: int | None, desc: str, unit: str):
+    """A tqdm bar on stderr, shown only when ``enabled`` and stderr is a terminal (no noise in logs or pipes)."""
+    import sys
+
+    from tqdm import tqdm
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, leave=False,
+                disable=not (enabled and sys.stderr.isatty()))
 
 
 def _save(out, model, net, opt, history, torch) -> None:

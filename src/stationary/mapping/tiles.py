@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from stationary.core import Dim, Tensor
+from stationary.core import Dim, StationaryError, Tensor
 from stationary.workload.layer import Layer
 
 
@@ -39,12 +39,25 @@ def tensor_axes(layer: Layer, tensor: Tensor) -> tuple[TensorAxis, ...]:
     return tuple(TensorAxis(d.name, ((d, 1),)) for d in dims)
 
 
+MAX_COORDINATES = 1 << 26   # coordinates the model holds for one tile axis (512 MiB of int64): the limit
+
+
+def _bounded(size: int) -> None:
+    """The model enumerates a tile's coordinates along each axis; past the limit a layer is refused up front
+    rather than filling the memory (issue #12: batches of 10^12)."""
+    if size > MAX_COORDINATES:
+        raise StationaryError(f"too large for the model: a tile axis of {size:,} coordinates is past the limit of "
+                              f"{MAX_COORDINATES:,} (reduce the batch or the layer's sizes)", field="tile coordinates",
+                              value=size)
+
+
 def lattice(terms: tuple[tuple[Dim, int], ...], ranges: dict[Dim, list[tuple[int, int]]]) -> np.ndarray:
     """Sorted distinct values of ``sum(coef * step * k)`` over each dimension's (step, count) ranges."""
     values = np.zeros(1, dtype=np.int64)
     for dim, coef in terms:
         for step, count in ranges.get(dim, ()):
             if count > 1:
+                _bounded(len(values) * count)
                 values = (values[:, None] + coef * step * np.arange(count, dtype=np.int64)[None, :]).ravel()
                 values = np.unique(values)
     return values
@@ -59,6 +72,7 @@ def union_size(base: np.ndarray, offsets: np.ndarray) -> int:
     """Coordinates some child covers when children sit at ``offsets``: ``|U_o (B + o)|``."""
     if len(offsets) == 1:
         return len(base)
+    _bounded(len(base) * len(offsets))
     return int(np.unique((base[:, None] + offsets[None, :]).ravel()).size)
 
 

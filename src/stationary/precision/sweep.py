@@ -45,7 +45,8 @@ class SweepRow:
                 "compute_pj": self.energy.compute_pj, "storage_pj": self.energy.storage_pj,
                 "relative_mac_energy": self.relative_mac_energy,
                 "relative_storage_energy": self.relative_storage_energy,
-                "energy_model": "bit-width scaling rule on Horowitz ISSCC 2014 45 nm (not the mapped chip model)"}
+                "energy_model": "bit-width scaling rule on Horowitz ISSCC 2014 45 nm: arithmetic and one on-chip read "
+                                "per word, not the mapped chip with its data movement (that is `stationary prune`'s)"}
 
 
 def _row(model: Model, scheme: Scheme, qat: bool, data: Dataset, calib, probe: np.ndarray) -> SweepRow:

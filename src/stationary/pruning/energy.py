@@ -115,8 +115,9 @@ class LayerEnergy:
         return self.computation + self.data_movement_total
 
     def as_dict(self) -> dict:
-        """JSON-ready; energies under keys naming the unit (``computation_pj`` or ``computation_mac``)."""
-        u = "pj" if self.unit is Unit.PJ else "mac"
+        """JSON-ready; energies under keys naming the unit (``computation_pj``, or ``computation_normalized`` in
+        multiples of one MAC's energy)."""
+        u = "pj" if self.unit is Unit.PJ else "normalized"
         return {"layer": self.layer, "macs": self.macs, "nonzero_macs": self.nonzero_macs,
                 "weights": self.weights, "weights_kept": self.weights_kept,
                 "weight_density": self.weight_density, "ifmap_density": self.ifmap_density,

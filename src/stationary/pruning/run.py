@@ -47,14 +47,19 @@ def prune(model: Model, setting: Setting, methods: tuple[Method, ...], *, scope:
 
 def trained_model(network: str, weights: str | None, cache_dir: str | None, *, epochs: int | None = None,
                   log=None) -> tuple[Model, str]:
-    """The named network with weights from ``weights``, else from ``cache_dir/<network>.npz``, training it there
-    first (``stationary train``'s defaults) when that file does not exist. Returns (model, weight file)."""
+    """The named network with weights from ``weights``, else from ``<network>.npz`` in the working folder (what
+    ``stationary train`` writes), else from ``cache_dir/<network>.npz``, training it there first (``stationary
+    train``'s defaults, with a progress bar) when that file does not exist. Returns (model, weight file)."""
     from stationary.infer import build, dataset_for, load, load_model
     from stationary.infer.nets import default_epochs
     from stationary.infer.train import TrainConfig, train
     model = build(network)
     if weights:
         return load_model(weights, model)[0], weights
+    if os.path.isfile(f"{network}.npz"):
+        if log:
+            log(f"using the trained weights in ./{network}.npz (--weights FILE to choose others)")
+        return load_model(f"{network}.npz", model)[0], f"{network}.npz"
     if not cache_dir:
         raise StationaryError("give a weight file (--weights) or a folder to train and cache one in (--cache-dir)",
                               field="weights", value=None)
@@ -65,5 +70,5 @@ def trained_model(network: str, weights: str | None, cache_dir: str | None, *, e
     if done < config.epochs:  # absent, or cut short by an interrupted run: train (or resume) there
         if log:
             log(f"training {network} into {path} ({config.epochs} epochs; cached for the next run)")
-        train(model, load(dataset_for(network)), config, out=path, resume=os.path.exists(path))
+        train(model, load(dataset_for(network)), config, out=path, resume=os.path.exists(path), progress=True)
     return load_model(path, model)[0], path

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -50,6 +51,7 @@ class Setting:
     lr: float = 5e-4
     seed: int = 0
     mappings: dict | None = field(default=None, repr=False)  # layer name -> Mapping, instead of the mapper's
+    on_step: Callable | None = field(default=None, repr=False, compare=False)  # called with each Step measured
 
     def __post_init__(self):
         loss = self.max_accuracy_loss
@@ -84,12 +86,17 @@ class Step:
     model: Model | None = field(repr=False, default=None, compare=False)
 
     def as_dict(self) -> dict:
-        key = "energy_pj" if self.unit is Unit.PJ else "energy_mac"
+        key = "energy_pj" if self.unit is Unit.PJ else "energy_normalized"
         return {"method": self.method.value, "step": self.step, "action": self.action, "accuracy": self.accuracy,
                 "accuracy_loss": self.accuracy_loss, "weights_kept": self.weights_kept,
                 "weights_total": self.weights_total, "macs": self.macs, "nonzero_macs": self.nonzero_macs,
-                key: self.energy, "within_target": self.within_target,
+                key: self.energy, "energy_model": ENERGY_MODEL, "within_target": self.within_target,
                 "layers": [r.as_dict() for r in self.layers]}
+
+
+ENERGY_MODEL = ("the whole inference on the mapped architecture (Eyeriss 65 nm pJ table by default): computation "
+                "and data movement at every level, with the measured densities; `stationary quantize` prices only "
+                "the arithmetic and one on-chip read per word (Horowitz 45 nm), a smaller figure by design")
 
 
 def measure(model: Model, setting: Setting, method: Method, step: int, action: str,
@@ -98,6 +105,9 @@ def measure(model: Model, setting: Setting, method: Method, step: int, action: s
     acc = setting.accuracy(model) if acc is None else acc
     rows = estimate(model, setting.arch, setting.energy_inputs, dataflow=setting.dataflow,
                     mappings=setting.mappings)
-    return Step(method, step, action, acc, setting.base_accuracy - acc, weights_kept(model), weights_total(model),
-                sum(r.macs for r in rows), sum(r.nonzero_macs for r in rows), sum(r.total for r in rows),
-                setting.arch.unit, setting.within(acc), rows, model)
+    result = Step(method, step, action, acc, setting.base_accuracy - acc, weights_kept(model), weights_total(model),
+                  sum(r.macs for r in rows), sum(r.nonzero_macs for r in rows), sum(r.total for r in rows),
+                  setting.arch.unit, setting.within(acc), rows, model)
+    if setting.on_step is not None:
+        setting.on_step(result)
+    return result

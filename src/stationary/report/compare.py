@@ -4,11 +4,12 @@ from __future__ import annotations
 from stationary.mapping.dataflows import Dataflow
 from stationary.report.plots import CATEGORIES
 from stationary.report.table import format_table
+from stationary.report.units import NORMALIZED
 
 
 def comparison_json(rows) -> list[dict]:
     return [{"layer": r.layer, "dataflow": r.dataflow.value, "label": r.dataflow.label,
-             "macs": r.result.layer.macs, "energy_per_mac": r.energy_per_mac,
+             "macs": r.result.layer.macs, "energy_per_mac": r.energy_per_mac, "energy_unit": NORMALIZED,
              "dram_accesses_per_mac": r.result.dram_accesses_per_mac, "breakdown": r.breakdown,
              "breakdown_by_tensor": r.by_tensor, "utilization": r.result.latency.utilization,
              "active_pes": r.result.counts.units_used, "arch": r.result.arch.name} for r in rows]
@@ -25,10 +26,11 @@ def rs_advantage(rows) -> dict[str, dict[str, float]]:
 
 
 def comparison_table(rows, title: str = "") -> str:
-    headers = ["layer", "dataflow", "energy/MAC", *CATEGORIES, "DRAM acc/MAC", "active PEs"]
+    headers = ["layer", "dataflow", f"energy/MAC ({NORMALIZED})", *CATEGORIES, "DRAM acc/MAC", "active PEs"]
     body = [[r.layer, r.dataflow.label, f"{r.energy_per_mac:.2f}", *(f"{r.breakdown[c]:.2f}" for c in CATEGORIES),
              f"{r.result.dram_accesses_per_mac:.4f}", str(r.result.counts.units_used)] for r in rows]
-    out = [f"Dataflow comparison: {title} (energy normalized to one MAC)", format_table(headers, body)]
+    out = [f"Dataflow comparison: {title} (energy per MAC in multiples of one MAC's energy, {NORMALIZED})",
+           format_table(headers, body)]
     adv = rs_advantage(rows)
     if adv:
         flows = list(dict.fromkeys(k for v in adv.values() for k in v))

@@ -39,7 +39,7 @@ def plot_comparison(rows, path: str, *, title: str = "") -> str:
         for x, top in zip(xs, bottom):
             ax.text(x, top, flow, rotation=90, ha="center", va="bottom", fontsize=7)
     ax.set_xticks(range(len(layers)), layers)
-    ax.set_ylabel("normalized energy per MAC")
+    ax.set_ylabel("energy per MAC (x MAC: multiples of one MAC's energy)")
     ax.set_title(title)
     ax.margins(y=0.12)
     ax.set_ylim(top=ax.get_ylim()[1] * 1.08)

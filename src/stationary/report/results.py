@@ -21,6 +21,7 @@ from stationary.arch.spec import Arch, Unit
 from stationary.mapping.mapping import Mapping
 from stationary.model.evaluate import LayerResult, NetworkResult
 from stationary.report.table import format_table
+from stationary.report.units import NORMALIZED, energy_json, energy_unit, per_mac_text
 
 
 def loop_nest(mapping: Mapping, arch: Arch) -> str:
@@ -36,25 +37,23 @@ def loop_nest(mapping: Mapping, arch: Arch) -> str:
     return "\n".join(lines)
 
 
-def _energy_pj(r: LayerResult, value: float) -> float | None:
-    return value if r.arch.unit is Unit.PJ else None
-
-
 def layer_json(r: LayerResult) -> dict:
-    """The machine-readable form `stationary evaluate --json` prints, one object per layer."""
+    """The machine-readable form `stationary evaluate --json` prints, one object per layer (energy units:
+    :mod:`stationary.report.units`; the breakdowns are per MAC, in multiples of one MAC's energy)."""
+    unit = energy_unit(r.arch)
     accesses = []
     for c in r.counts.levels:
         e = r.energy.at(c.level, c.tensor)
         accesses.append({"level": c.level, "tensor": c.tensor.value, "reads": c.reads, "fills": c.fills,
-                         "updates": c.updates, "drains": c.drains, "energy_pj": _energy_pj(r, e),
-                         "energy": e})
+                         "updates": c.updates, "drains": c.drains, "energy": e, "energy_unit": unit,
+                         **({"energy_pj": e} if unit == "pJ" else {})})
     from stationary.mapping.yaml_io import mapping_to_yaml
     macs = r.layer.macs * r.arch.mac.mac_energy
     return {
-        "layer": r.layer.name, "macs": r.layer.macs, "energy_pj": _energy_pj(r, r.energy.total),
-        "energy": r.energy.total, "unit": r.arch.unit.value, "energy_per_mac": r.energy.per_mac,
-        "breakdown": {k: v / macs for k, v in r.energy.by_category(r.arch).items()},
+        "layer": r.layer.name, "macs": r.layer.macs, **energy_json(r.energy.total, r.layer.macs, r.arch),
+        "breakdown": {k: v / macs for k, v in r.energy.by_category(r.arch).items()}, "breakdown_unit": NORMALIZED,
         "breakdown_by_tensor": {k: v / macs for k, v in r.energy.by_tensor().items()},
+        "breakdown_by_tensor_unit": NORMALIZED,
         "cycles": r.latency.cycles, "utilization": r.latency.utilization, "active_pes": r.counts.units_used,
         "latency_ms": r.latency.latency_ms, "dram_accesses": r.dram_accesses,
         "dram_accesses_per_mac": r.dram_accesses_per_mac, "accesses": accesses,
@@ -69,8 +68,7 @@ def network_json(result: NetworkResult) -> list[dict]:
     On the ``eyeriss`` preset every object also carries the chip's figures (stationary.chip.run.chip_fields: latency,
     power, DRAM MB with and without RLC, GLB MB, active PEs, non-zero MACs) with the published ifmap densities."""
     rows = [layer_json(r) for r in result.layers]
-    total = {"layer": "total", "macs": result.macs, "energy": result.energy_total, "unit": result.arch.unit.value,
-             "energy_pj": _energy_pj(result.layers[0], result.energy_total), "energy_per_mac": result.energy_per_mac,
+    total = {"layer": "total", "macs": result.macs, **energy_json(result.energy_total, result.macs, result.arch),
              "cycles": result.cycles, "utilization": result.utilization, "dram_accesses": result.dram_accesses,
              "dram_accesses_per_mac": result.dram_accesses / result.macs}
     if result.arch.name == "eyeriss":
@@ -91,7 +89,7 @@ def network_json(result: NetworkResult) -> list[dict]:
 def network_table(result: NetworkResult) -> str:
     """Per layer: energy per MAC and its ISCA breakdown, DRAM accesses per MAC, utilization, cycles; then the nests."""
     cats = ("ALU", "RF", "array", "buffer", "DRAM")
-    headers = ["layer", "MACs", "energy/MAC", *cats, "DRAM acc/MAC", "util", "cycles"]
+    headers = ["layer", "MACs", f"energy/MAC ({NORMALIZED})", *cats, "DRAM acc/MAC", "util", "cycles"]
     rows = []
     for r in result.layers:
         macs = r.layer.macs * r.arch.mac.mac_energy
@@ -101,8 +99,10 @@ def network_table(result: NetworkResult) -> str:
                      f"{r.latency.utilization:.2f}", f"{r.latency.cycles:,}"])
     rows.append(["total", f"{result.macs:,}", f"{result.energy_per_mac:.2f}", *([""] * len(cats)),
                  f"{result.dram_accesses / result.macs:.4f}", f"{result.utilization:.2f}", f"{result.cycles:,}"])
-    unit = "normalized to one MAC" if result.arch.unit is Unit.MAC else f"x MAC energy ({result.arch.mac.mac_energy} pJ)"
-    out = [f"{result.network} on {result.arch.name} (energy {unit})", format_table(headers, rows), ""]
+    unit = ("ISCA 2016 normalized table" if result.arch.unit is Unit.MAC else
+            f"pJ table; total {per_mac_text(result.energy_total, result.macs, result.arch)}")
+    out = [f"{result.network} on {result.arch.name}: energy per MAC and its breakdown in {NORMALIZED} (multiples "
+           f"of one MAC's energy; {unit})", format_table(headers, rows), ""]
     if result.arch.name == "eyeriss":
         out += [chip_table(network_json(result)), ""]
     for r in result.layers:
@@ -124,9 +124,9 @@ def chip_table(rows: list[dict]) -> str:
 
 def layer_table(r: LayerResult) -> str:
     total = r.energy.total
-    unit = r.arch.unit.value
+    unit = energy_unit(r.arch)
     lines = [f"{r.layer.describe()} on {r.arch.name}",
-             f"energy {total:,.2f} {unit} = {r.energy.per_mac:.3f} per MAC; cycles {r.latency.cycles:,}; "
+             f"energy {total:,.2f} {unit}, per MAC {per_mac_text(total, r.layer.macs, r.arch)}; cycles {r.latency.cycles:,}; "
              f"utilization {r.latency.utilization:.3f}; DRAM accesses per MAC {r.dram_accesses_per_mac:.4f}",
              loop_nest(r.mapping, r.arch)]
     return "\n".join(lines)
@@ -143,7 +143,7 @@ def access_table(r: LayerResult) -> str:
         rows.append([f"{n.level} network", n.tensor.value, f"{n.transfers:,}", "", "", "",
                      f"{r.energy.at(f'{n.level} network', n.tensor):,.2f}"])
     rows.append(["MAC", "", f"{r.layer.macs:,}", "", "", "", f"{r.energy.at('MAC', None):,.2f}"])
-    return format_table(["level", "tensor", "reads", "fills", "updates", "drains", f"energy ({r.arch.unit.value})"],
+    return format_table(["level", "tensor", "reads", "fills", "updates", "drains", f"energy ({energy_unit(r.arch)})"],
                         rows)
 
 

@@ -28,13 +28,14 @@ import yaml
 from stationary.core import StationaryError
 from stationary.validation import check_int, load_yaml, read_text_file
 from stationary.workload import zoo
+from stationary.workload.chain import check_chain
 from stationary.workload.layer import Layer, LayerKind
 from stationary.workload.network import Network
 
 _TOP_KEYS = ("network", "input", "batch", "layers")
 _INT_KEYS = ("N", "M", "C", "G", "H", "W", "R", "S", "U", "E", "F", "pad", "pad_h", "pad_w", "dilation",
              "tokens", "d_in", "d_out", "heads")
-_LAYER_KEYS = ("name", "kind", "inputs", "floor") + _INT_KEYS
+_LAYER_KEYS = ("name", "kind", "inputs", "floor", "unchained") + _INT_KEYS
 _MATMUL_KEYS = ("tokens", "d_in", "d_out", "heads")
 
 
@@ -92,6 +93,8 @@ def network_to_yaml(net: Network) -> str:
         entry = _layer_fields(layer, keep_n=batch is None)
         if inputs:
             entry["inputs"] = list(inputs)
+        if net.unchained_reason(layer.name):
+            entry["unchained"] = net.unchained_reason(layer.name)
         lines.append("  - " + yaml.safe_dump(entry, sort_keys=False, default_flow_style=True,
                                               width=float("inf")).strip())
     return "\n".join(lines) + "\n"
@@ -115,12 +118,22 @@ def _network(doc, default_name: str) -> Network:
     layers_doc = doc.get("layers")
     if not isinstance(layers_doc, list) or not layers_doc:
         raise StationaryError("must be a non-empty list of layers", field="layers", value=layers_doc)
-    layers, inputs = [], []
+    layers, inputs, unchained = [], [], []
     for i, entry in enumerate(layers_doc, start=1):
         layer, srcs = _layer(entry, i, batch)
         layers.append(layer)
         inputs.append(srcs)
-    return Network(name, tuple(layers), tuple(inputs), _input_shape(doc.get("input")))
+        if "unchained" in entry:
+            unchained.append((layer.name, _reason(entry["unchained"], f"layer {layer.name}")))
+    net = Network(name, tuple(layers), tuple(inputs), _input_shape(doc.get("input")), tuple(unchained))
+    return check_chain(net)
+
+
+def _reason(value, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise StationaryError("says why this layer's input does not follow from the layers feeding it: a "
+                              "non-empty text", where=where, field="unchained", value=value)
+    return value.strip()
 
 
 def _input_shape(value) -> tuple[int, int, int] | None:
@@ -188,17 +201,22 @@ def _matmul_fields(f: dict, kind: LayerKind, where: str) -> None:
 
 
 def _padding(f: dict, where: str) -> None:
-    """``pad`` is per side (the frameworks' convention); ``pad_h``/``pad_w`` are totals, as Layer keeps them."""
-    if "pad" not in f:
-        return
-    pad = f.pop("pad")
-    if pad < 0:
-        raise StationaryError("must not be negative", where=where, field="pad", value=pad)
-    for total in ("pad_h", "pad_w"):
-        if total in f:
-            raise StationaryError("give either pad (per side) or pad_h/pad_w (totals)", where=where, field=total,
-                                  value=f[total])
-        f[total] = 2 * pad
+    """``pad`` is per side (the frameworks' convention); ``pad_h``/``pad_w`` are totals, as Layer keeps them.
+    A side's padding stays within the filter's reach, as PyTorch requires: beyond it outputs see only padding."""
+    if "pad" in f:
+        pad = f.pop("pad")
+        if pad < 0:
+            raise StationaryError("must not be negative", where=where, field="pad", value=pad)
+        for total in ("pad_h", "pad_w"):
+            if total in f:
+                raise StationaryError("give either pad (per side) or pad_h/pad_w (totals)", where=where,
+                                      field=total, value=f[total])
+            f[total] = 2 * pad
+    for total, filt in (("pad_h", "R"), ("pad_w", "S")):
+        reach = f.get("dilation", 1) * (f[filt] - 1)
+        if f.get(total, 0) > 2 * reach:
+            raise StationaryError(f"padding must not exceed the filter's reach ({reach}) on a side: beyond it an "
+                                  "output sees only padding", where=where, field=total, value=f[total])
 
 
 def _default_w(kind: LayerKind, h: int) -> int:

@@ -25,6 +25,8 @@ class Network:
     layers: tuple[Layer, ...]
     inputs: tuple[tuple[str, ...], ...] = field(default=())
     input_shape: tuple[int, int, int] | None = None  # (C, H, W) of the network input, for the summary table
+    # (layer name, why) for layers whose input does not follow from the layers feeding them (workload/chain.py)
+    unchained: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self):
         if not self.layers:
@@ -51,6 +53,11 @@ class Network:
                                           where=f"network {self.name}: layer {layer.name}", field="inputs", value=s)
             earlier.add(layer.name)
         object.__setattr__(self, "inputs", tuple(tuple(s) for s in inputs))
+        for name, why in self.unchained:
+            if name not in seen or not isinstance(why, str) or not why.strip():
+                raise StationaryError("an unchained layer needs a layer name of this network and a reason",
+                                      where=f"network {self.name}", field="unchained", value=(name, why))
+        object.__setattr__(self, "unchained", tuple((n, w) for n, w in self.unchained))
 
     def __getitem__(self, name: str) -> Layer:
         for layer in self.layers:
@@ -71,6 +78,10 @@ class Network:
         if self.inputs[i]:
             return self.inputs[i]
         return (self.layers[i - 1].name,) if i else ()
+
+    def unchained_reason(self, name: str) -> str:
+        """Why layer ``name``'s input does not follow from the layers feeding it ("" when it does)."""
+        return dict(self.unchained).get(name, "")
 
     def with_batch(self, n: int) -> "Network":
         if isinstance(n, bool) or not isinstance(n, int) or n < 1:

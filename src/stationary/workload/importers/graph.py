@@ -19,10 +19,12 @@ convert or remove them): Einsum (node e1), LSTM (node l1)
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterable
 
 from stationary.core import StationaryError, prod
 from stationary.workload.builders import conv, fc, matmul
+from stationary.workload.chain import chain_problems
 from stationary.workload.layer import Layer, LayerKind
 from stationary.workload.network import Network
 
@@ -132,7 +134,12 @@ def assemble(name: str, layers: list[tuple[Layer, frozenset[str]]], unsupported:
     for i, (layer, sources) in enumerate(layers):
         named = tuple(n for n in order[:i] if n in sources)
         inputs.append(() if named in ((), tuple(order[i - 1:i])) else named)
-    return Network(name, tuple(layer for layer, _ in layers), tuple(inputs), input_shape)
+    net = Network(name, tuple(layer for layer, _ in layers), tuple(inputs), input_shape)
+    # the graph's edges are real even where the chain rule cannot follow them (operators without MACs reshape
+    # or merge tensors between layers): say so on those layers, so that the network file reads back
+    why = (f"imported from {source}: its input reaches it through operators without MACs that reshape or merge "
+           "tensors")
+    return replace(net, unchained=tuple((layer, why) for layer, *_ in chain_problems(net)))
 
 
 def unique_name(wanted: str, taken: set[str]) -> str:

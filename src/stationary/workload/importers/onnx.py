@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 
 from stationary.core import StationaryError, prod
+from stationary.validation import check_int
 from stationary.workload.builders import matmul
 from stationary.workload.importers.graph import (INPUT, Unsupported, assemble, check_output, conv_layer,
                                                   linear_layer, matmul_layer, union, unique_name)
@@ -67,9 +68,12 @@ def from_onnx(path_or_model, name: str | None = None, *, dims: dict[str, int] | 
             raise
         except Exception as err:  # protobuf decode errors have no common public base class
             raise StationaryError(f"not an ONNX model: {type(err).__name__}: {err}", source=source) from None
-    else:
+    elif isinstance(path_or_model, onnx.ModelProto):
         model = path_or_model
         source = f"ONNX model {model.graph.name or '(unnamed)'}"
+    else:
+        raise StationaryError("expected the path of an .onnx file or an onnx.ModelProto", field="model",
+                              value=type(path_or_model).__name__)
     name = name or model.graph.name or os.path.splitext(os.path.basename(source))[0]
     try:
         graph = shape_inference.infer_shapes(_bound(model, dims or {}, onnx)).graph
@@ -82,6 +86,13 @@ def _bound(model, dims: dict[str, int], onnx):
     """A copy of ``model`` with the graph inputs' symbolic dimensions named in ``dims`` set."""
     bound = onnx.ModelProto()
     bound.CopyFrom(model)
+    symbolic = {dim.dim_param for value in bound.graph.input for dim in value.type.tensor_type.shape.dim
+                if dim.HasField("dim_param")}
+    for name, size in dims.items():
+        check_int(size, f"dim {name}")
+        if name not in symbolic:
+            raise StationaryError(f"the model's inputs have no symbolic dimension of this name (they have: "
+                                  f"{', '.join(sorted(symbolic)) or 'none'})", field="dim", value=name)
     for value in bound.graph.input:
         for dim in value.type.tensor_type.shape.dim:
             if dim.HasField("dim_param") and dim.dim_param in dims:
