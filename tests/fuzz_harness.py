@@ -64,17 +64,24 @@ BASES = {
     "chip": ["chip", "tiny.yaml", "--densities", "densities.yaml"],
     "rlc": ["rlc", "a.npy"],
     "form": ["form", "form.yaml", "--check"],
+    "timeloop-diff": ["timeloop-diff", "--arch", "tl-design.yaml", "--ert", "ERT.yaml", "--problem", "tld-problem.yaml",
+                      "--mapping", "tld-map.yaml", "--stats", "tld-stats.txt"],
 }
 # values for a positional or required option of a command not in BASES, by its dest
 GUESSES = {"network": "tiny.yaml", "arch": "eyeriss", "layer": "conv2", "file": "tiny.yaml", "model": "tiny.onnx"}
 # which destinations name an input file of which kind (per command where it differs)
 FILE_KINDS = {
     "network": "network", "arch": "arch", "mapping": "mapping", "problem": "problem", "densities": "densities",
-    "model": "onnx", "inputs": "npy",
+    "model": "onnx", "inputs": "npy", "ert": "ert", "arch_constraints": "tl-constraints", "stats": "stats",
+    ("timeloop-diff", "arch"): "tl-design", ("timeloop-diff", "problem"): "tld-problem",
+    ("timeloop-diff", "mapping"): "tld-map",
     ("simulate", "weights"): "npy", ("quantize", "weights"): "npz", ("prune", "weights"): "npz",
     ("rlc", "file"): "npy", ("form", "file"): "form",
 }
-OUTPUTS = {"output", "out", "plot", "png", "form", "cache_dir"}      # where anything goes (a path to write)
+OUTPUTS = {"output", "out", "plot", "png", "form", "cache_dir", "timeloop_dir", "timeloop_map"}  # paths to write
+# Timeloop's and Accelergy's own formats: their readers take what they use and leave the rest (real files carry
+# many attributes), so a structured mutation there may be ignored: any exit passes, never a traceback or hang
+LENIENT_KINDS = {"tl-design", "ert", "tl-constraints", "tld-problem", "tld-map"}
 FREE_TEXT = {"name"}                                                 # any text is a valid value
 # commands that run for minutes on valid input: they get only inputs that must be refused
 SLOW = {"train", "quantize", "prune"}
@@ -195,6 +202,13 @@ def seed_files() -> dict[str, bytes]:
     files["tl-arch.yaml"] = arch_to_yaml(preset("timeloop-eyeriss-like")).encode()
     files["problem.yaml"] = (HERE / "data" / "timeloop" / "conv1.problem.yaml").read_bytes()
     files["map.yaml"] = (HERE / "data" / "timeloop" / "conv1.map.yaml").read_bytes()
+    design, case = HERE / "data" / "timeloop" / "design", HERE / "data" / "timeloop" / "cases" / "alexnet_fc7_b16"
+    files["tl-design.yaml"] = (design / "arch.yaml").read_bytes()
+    files["ERT.yaml"] = (design / "ERT.yaml").read_bytes()
+    files["tl-constraints.yaml"] = (design / "arch_constraints.yaml").read_bytes()
+    files["tld-problem.yaml"] = (case / "problem.yaml").read_bytes()
+    files["tld-map.yaml"] = (case / "map.yaml").read_bytes()
+    files["tld-stats.txt"] = (case / "stats.txt").read_bytes()
     files["densities.yaml"] = b"conv1: 0.5\nconv2: 0.25\n"
     from importlib import resources
     files["form.yaml"] = resources.files("stationary.data").joinpath("eyeriss_form.yaml").read_bytes()
@@ -206,8 +220,11 @@ def seed_files() -> dict[str, bytes]:
 
 SEED_OF_KIND = {"network": "tiny.yaml", "arch": "eyeriss.yaml", "problem": "problem.yaml", "mapping": "map.yaml",
                 "densities": "densities.yaml", "form": "form.yaml", "npy": "a.npy", "npz": "lenet5.npz",
-                "onnx": "tiny.onnx"}
-YAML_KINDS = ("network", "arch", "problem", "mapping", "densities", "form")
+                "onnx": "tiny.onnx", "tl-design": "tl-design.yaml", "ert": "ERT.yaml",
+                "tl-constraints": "tl-constraints.yaml", "tld-problem": "tld-problem.yaml", "tld-map": "tld-map.yaml",
+                "stats": "tld-stats.txt"}
+YAML_KINDS = ("network", "arch", "problem", "mapping", "densities", "form", "tl-design", "ert", "tl-constraints",
+              "tld-problem", "tld-map")
 
 
 def _npy(array) -> bytes:
@@ -297,7 +314,8 @@ def file_cases(command: str, options: list[Option], base: list[str], files: dict
         name = "input" + Path(seed_name).suffix
         argv = with_value(base, opt, name)
         for data, what in structured.get(opt.file_kind, [])[:per_file]:
-            cases.append(Case(f"{command}:{opt.dest}:{what}", argv, {**files, name: data}))
+            cases.append(Case(f"{command}:{opt.dest}:{what}", argv, {**files, name: data},
+                              must_refuse=opt.file_kind not in LENIENT_KINDS))
         if command in SLOW:
             cases.append(Case(f"{command}:{opt.dest}:truncated", argv, {**files, name: files[seed_name][:50]}))
             continue
