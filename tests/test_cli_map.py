@@ -11,8 +11,9 @@ def test_map_json_and_round_trip_through_evaluate(tmp_path, capsys):
     assert main(["map", "lenet5", "--arch", "eyeriss", "--dataflow", "rs", "--layer", "C3", "--json",
                  "-o", str(out), "--quiet"]) == 0
     (row,) = json.loads(capsys.readouterr().out)
-    assert {"layer", "energy_pj", "cycles", "candidates", "seconds", "mapping"} <= set(row)
-    assert row["layer"] == "C3" and row["candidates"] > 0 and row["energy_pj"] is None   # eyeriss is normalized
+    assert {"layer", "energy", "energy_unit", "cycles", "candidates", "seconds", "mapping"} <= set(row)
+    assert row["layer"] == "C3" and row["candidates"] > 0
+    assert row["energy_unit"] == "x MAC" and "energy_pj" not in row                    # eyeriss is normalized
     assert main(["evaluate", "lenet5", "--layer", "C3", "--arch", "eyeriss", "--mapping", str(out),
                  "--json"]) == 0
     (again,) = json.loads(capsys.readouterr().out)

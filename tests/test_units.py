@@ -8,7 +8,6 @@ its key (``energy_pj``, ``energy_uj_per_image``, ``..._normalized`` = multiples 
 import contextlib
 import io
 import json
-import os
 import re
 
 import pytest

@@ -165,6 +165,9 @@ _METRIC_KEYS = {k: k for k in ("network", "images_tested", "bits_per_operand", "
                                "runtime_ms", "power_mw", "energy_pj_per_nonzero_mac",
                                "dram_accesses_per_nonzero_mac")}
 _TEXT = {"process", "corner", "network"}
+_POSITIVE = {"runtime_ms", "power_mw", "energy_pj_per_nonzero_mac", "batch", "bits_per_operand",
+             "nonzero_macs_per_image", "images_tested", "core_area_mm2_per_multiplier",
+             "on_chip_memory_kb_per_multiplier"}
 _OPTIONAL = {"core_area_mm2_per_multiplier", "on_chip_memory_kb_per_multiplier", "flow", "corner",
              "dram_accesses_per_nonzero_mac", "dram_mb"}
 _COUNT = re.compile(r"^\s*([\d,]*\.?\d+)\s*([kMG]?)\s*$")
@@ -202,6 +205,9 @@ def _parse(data, source):
                                   value=None, has_value=False)
         for key, attr in keys.items():
             values[attr] = _value(attr, body.get(key), source, section, key, key in body)
+            if attr in _POSITIVE and values[attr] is not None and values[attr] <= 0:
+                raise StationaryError("must be positive (the checks divide by it)", source=source, where=section,
+                                      field=key, value=body.get(key))
     try:
         return BenchmarkForm(**values)
     except StationaryError as err:
