@@ -43,7 +43,7 @@ def _check(steps, setting, method):
             assert s.accuracy > 0.5                           # still runs and classifies, chance is 0.1
             assert accuracy(s.model, setting.data.x_test, setting.data.y_test) == pytest.approx(s.accuracy)
     d = steps[-1].as_dict()
-    assert {"method", "accuracy", "weights_kept", "nonzero_macs", "energy_mac"} <= set(d)
+    assert {"method", "accuracy", "weights_kept", "nonzero_macs", "energy_normalized"} <= set(d)
     json.dumps(d)
 
 

@@ -232,7 +232,8 @@ def check_float(value, field: str, *, low: float | None = None, high: float | No
         raise StationaryError("is too large", source=source, where=where, field=field, value=value) from None
     if not math.isfinite(number) and not allow_nonfinite:
         raise StationaryError("must be a finite number", source=source, where=where, field=field, value=value)
-    if (low is not None and number < low) or (high is not None and number > high):
+    exact = value if isinstance(value, int) else number    # 10**18 + 3 is past 1e18, though float() rounds it
+    if (low is not None and exact < low) or (high is not None and exact > high):
         raise StationaryError(f"must be a number {_range_text(low, high)}", source=source, where=where,
                               field=field, value=value)
     return number
