@@ -36,6 +36,9 @@ BASES = {
     "chip": ["chip", "tiny.yaml", "--densities", "densities.yaml"],
     "rlc": ["rlc", "a.npy"],
     "form": ["form", "form.yaml", "--check"],
+    "algo": ["algo", "tiny.yaml", "--method", "im2col"],
+    "roofline": ["roofline", "tiny.yaml", "--device", "gp100"],
+    "cim": ["cim", "lenet5", "--design", "isaac", "--weights", "lenet5.npz", "--samples", "20"],
     "timeloop-diff": ["timeloop-diff", "--arch", "tl-design.yaml", "--ert", "ERT.yaml", "--problem", "tld-problem.yaml",
                       "--mapping", "tld-map.yaml", "--stats", "tld-stats.txt"],
 }
@@ -47,7 +50,7 @@ FILE_KINDS = {
     "model": "onnx", "inputs": "npy", "ert": "ert", "arch_constraints": "tl-constraints", "stats": "stats",
     ("timeloop-diff", "arch"): "tl-design", ("timeloop-diff", "problem"): "tld-problem",
     ("timeloop-diff", "mapping"): "tld-map",
-    ("simulate", "weights"): "npy", ("quantize", "weights"): "npz", ("prune", "weights"): "npz",
+    ("simulate", "weights"): "npy", ("quantize", "weights"): "npz", ("prune", "weights"): "npz", ("algo", "weights"): "npz", ("cim", "weights"): "npz",
     ("rlc", "file"): "npy", ("form", "file"): "form",
 }
 OUTPUTS = {"output", "out", "plot", "png", "form", "cache_dir", "timeloop_dir", "timeloop_map"}  # paths to write
@@ -56,7 +59,7 @@ OUTPUTS = {"output", "out", "plot", "png", "form", "cache_dir", "timeloop_dir", 
 LENIENT_KINDS = {"tl-design", "ert", "tl-constraints", "tld-problem", "tld-map"}
 FREE_TEXT = {"name"}                                                 # any text is a valid value
 # commands that run for minutes on valid input: they get only inputs that must be refused
-SLOW = {"train", "quantize", "prune"}
+SLOW = {"train", "quantize", "prune", "cim"}
 # option values that are valid but not worth the time on a valid base (documented, bounded elsewhere)
 SKIP_ENDS = {("compare", "pes"), ("compare", "batch"), ("map", "top"), ("map", "jobs"), ("evaluate", "jobs"),
              ("compare", "jobs"), ("simulate", "batch"), ("chip", "batch"), ("map", "batch"), ("layers", "batch"),

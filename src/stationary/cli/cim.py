@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 
-from stationary.cli._common import positive_int, print_json
+from stationary.cli._common import positive_int, print_json, seed_int
 from stationary.core import StationaryError
 from stationary.report.table import format_count, format_table
 
@@ -49,12 +49,14 @@ def register(sub) -> None:
     p.add_argument("--epochs", type=positive_int, default=None, help="training epochs when no --weights")
     p.add_argument("--samples", type=positive_int, default=None, help="test inputs (default: the whole test split)")
     p.add_argument("--train-samples", type=positive_int, default=None, help="SRAM boosting: training inputs")
-    p.add_argument("--seed", type=int, default=0, help="fabrication, noise and sampling seed (default 0)")
+    p.add_argument("--seed", type=seed_int, default=0, help="fabrication, noise and sampling seed (default 0)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
+    if args.sweep is not None and not args.sweep.strip():
+        raise StationaryError("expected NAME=START:STOP:COUNT", field="--sweep", value=args.sweep)
     from stationary import api
     if args.plot and not args.sweep:
         raise StationaryError("--plot draws a sweep: give --sweep NAME=START:STOP:COUNT too", field="--plot",
