@@ -16,6 +16,7 @@ import sys
 from stationary.cli._common import positive_int, print_json, seed_int
 from stationary.core import StationaryError
 from stationary.report.table import format_count, format_table
+from stationary.validation import check_npz
 
 
 def _number(text: str) -> float:
@@ -57,6 +58,8 @@ def register(sub) -> None:
 def run(args) -> int:
     if args.sweep is not None and not args.sweep.strip():
         raise StationaryError("expected NAME=START:STOP:COUNT", field="--sweep", value=args.sweep)
+    if args.weights:
+        check_npz(args.weights)      # a broken weight file is refused before the data set is loaded
     from stationary import api
     if args.plot and not args.sweep:
         raise StationaryError("--plot draws a sweep: give --sweep NAME=START:STOP:COUNT too", field="--plot",
