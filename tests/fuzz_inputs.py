@@ -50,16 +50,16 @@ FILE_KINDS = {
     "model": "onnx", "inputs": "npy", "ert": "ert", "arch_constraints": "tl-constraints", "stats": "stats",
     ("timeloop-diff", "arch"): "tl-design", ("timeloop-diff", "problem"): "tld-problem",
     ("timeloop-diff", "mapping"): "tld-map",
-    ("simulate", "weights"): "npy", ("quantize", "weights"): "npz", ("prune", "weights"): "npz", ("algo", "weights"): "npz", ("cim", "weights"): "npz",
+    ("simulate", "weights"): "npy", ("quantize", "weights"): "npz", ("prune", "weights"): "npz", ("algo", "weights"): "npz", ("cim", "weights"): "npz", ("features", "cnn_weights"): "npz",
     ("rlc", "file"): "npy", ("form", "file"): "form",
 }
-OUTPUTS = {"output", "out", "plot", "png", "form", "cache_dir", "timeloop_dir", "timeloop_map"}  # paths to write
+OUTPUTS = {"output", "out", "plot", "png", "form", "cache_dir", "timeloop_dir", "timeloop_map", "html"}  # paths to write
 # Timeloop's and Accelergy's own formats: their readers take what they use and leave the rest (real files carry
 # many attributes), so a structured mutation there may be ignored: any exit passes, never a traceback or hang
 LENIENT_KINDS = {"tl-design", "ert", "tl-constraints", "tld-problem", "tld-map"}
 FREE_TEXT = {"name"}                                                 # any text is a valid value
 # commands that run for minutes on valid input: they get only inputs that must be refused
-SLOW = {"train", "quantize", "prune", "cim"}
+SLOW = {"train", "quantize", "prune", "cim", "features"}
 # option values that are valid but not worth the time on a valid base (documented, bounded elsewhere)
 SKIP_ENDS = {("compare", "pes"), ("compare", "batch"), ("map", "top"), ("map", "jobs"), ("evaluate", "jobs"),
              ("compare", "jobs"), ("simulate", "batch"), ("chip", "batch"), ("map", "batch"), ("layers", "batch"),

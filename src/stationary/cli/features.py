@@ -13,7 +13,7 @@ import sys
 
 from stationary import api
 from stationary.cli._common import print_json
-from stationary.validation import int_arg
+from stationary.validation import check_npz, int_arg
 
 
 def register(sub) -> None:
@@ -33,6 +33,8 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from stationary.report.features import plot_features, points_table, projection_table
+    if args.cnn_weights:
+        check_npz(args.cnn_weights)      # a broken weight file is refused before the images load
     result = api.features(args.data, epochs=args.epochs, seed=args.seed, cnn_weights=args.cnn_weights,
                           full_scale=not args.no_full_scale, progress=not args.json and sys.stderr.isatty())
     if args.json:
