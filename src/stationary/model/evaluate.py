@@ -73,6 +73,8 @@ class NetworkResult:
 
     @property
     def energy_per_mac(self) -> float:
+        """Energy per MAC in multiples of one MAC's energy (``x MAC``, the ISCA 2016 view) on any table; JSON
+        calls it ``energy_per_mac_normalized`` (docs/semantics.md, "Units")."""
         return self.energy_total / (self.macs * self.arch.mac.mac_energy)
 
     @property
