@@ -367,3 +367,71 @@ def features(data: str = "mnist", *, epochs: int | None = None, seed: int = 0, c
     from stationary.features.run import run_features
     return run_features(data, epochs=epochs, seed=seed, cnn_weights=cnn_weights, full_scale=full_scale,
                         progress=progress)
+
+
+# ---- memory technologies -----------------------------------------------------------------------------------------
+TECH_DESIGNS = ("eyeriss-lpddr", "eyeriss-hmc", "tetris", "dadiannao-edram")
+_DESIGN_ALIASES = {"eyeriss": "eyeriss-lpddr"}   # in a technology comparison, Eyeriss is Eyeriss over LPDDR in pJ
+
+
+def load_design(spec: str | Arch) -> Arch:
+    """A design for the technology comparison: a preset name (``eyeriss`` means ``eyeriss-lpddr``) or an arch file."""
+    if isinstance(spec, str):
+        spec = _DESIGN_ALIASES.get(spec.strip().lower(), spec)
+    return load_arch(spec)
+
+
+def evaluate_design(network, design, *, batch: int | None = None, dataflow="rs", objective="delay,energy",
+                    splits: dict | None = None, jobs: int = 1, progress: bool = False):
+    """A network on a design of one engine or an array of them (HMC vaults, chips): every layer split over the
+    nodes (``stationary.partition``; ``splits`` fixes a layer's split by name, e.g. ``{"CONV1": "M16"}``), each part
+    mapped by the mapper under ``dataflow`` and evaluated by the model. Returns a frozen
+    :class:`stationary.memtech.DesignResult` (energy in pJ by level, latency, area, weight residency).
+
+    >>> from stationary import api
+    >>> from stationary.workload import Network, fc
+    >>> r = api.evaluate_design(Network("tiny", (fc("FC", 32, 64),)), "tetris")
+    >>> r.pes, r.result.layers[0].split.nodes, r.energy_pj > r.macs * 1.52
+    (3584, 16, True)
+    """
+    from stationary.memtech import DesignResult
+    from stationary.partition import Split, evaluate_network
+    from stationary.search import Objective
+    net, arch = load_network(network, batch), load_design(design)
+    name = design if isinstance(design, str) else arch.name
+    flow = _parse_dataflow(dataflow)
+    goal = objective if isinstance(objective, Objective) else Objective.parse(objective)
+    fixed = {k: v if isinstance(v, Split) else Split.parse(v) for k, v in (splits or {}).items()}
+    for key in fixed:
+        net[key]   # an unknown layer name is an error, not a silent no-op
+
+    def solve_all(layers):
+        bar = None
+        if progress:
+            from tqdm import tqdm
+            bar = tqdm(total=len(layers), desc=f"{name}: mapping parts", unit="part", leave=False)
+        tasks = [(layer, arch, flow, goal) for layer in layers]
+        try:
+            return run_distinct(_best, tasks, jobs, False, reuse=lambda r, t: evaluate_one(t[0], t[1], r.mapping),
+                                tick=bar.update if bar else None)
+        finally:
+            if bar:
+                bar.close()
+
+    result = evaluate_network(net, arch, solve_all,
+                              key=goal.key, splits={net[k].name: v for k, v in fixed.items()})
+    return DesignResult(name if name not in _DESIGN_ALIASES else _DESIGN_ALIASES[name], result)
+
+
+def tech(network="alexnet", designs: Iterable = TECH_DESIGNS, *, batch: int | None = None, dataflow="rs",
+         objective="delay,energy", jobs: int = 1, progress: bool = False):
+    """The technology comparison: each design on ``network``, beside the first (the baseline).
+
+    Returns a tuple of :class:`stationary.memtech.Row` (a DesignResult and its energy and latency ratios to the
+    baseline); ``stationary.memtech.claims_for(design)`` gives what the papers report for the same comparison."""
+    from stationary.memtech import side_by_side
+    designs = list(designs)
+    if not designs:
+        raise StationaryError("name at least one design", field="designs", value=designs)
+    return side_by_side(tuple(evaluate_design(network, d, batch=batch, dataflow=dataflow, objective=objective,
+                                              jobs=jobs, progress=progress) for d in designs))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from stationary.arch.designs import DESIGNS
 from stationary.arch.energy_tables import ISCA2016_NORMALIZED as NORM
 from stationary.arch.isca2016 import ISCA2016_PRESETS
 from stationary.arch.spec import Arch, ComputeUnit, MemoryLevel, StorageKind, Unit
@@ -68,6 +69,7 @@ PRESETS: dict[str, Callable[[], Arch]] = {
     "eyeriss": eyeriss,
     "timeloop-eyeriss-like": timeloop_eyeriss_like,
     **ISCA2016_PRESETS,
+    **DESIGNS,   # built from the memory technologies: eyeriss-lpddr, eyeriss-hmc, tetris, dadiannao-*, eyeriss-reram
 }
 
 

@@ -76,6 +76,7 @@ class MemoryLevel:
     read_bandwidth_words_per_cycle: float | None = None    # separate ports, as Timeloop's read_/write_bandwidth
     write_bandwidth_words_per_cycle: float | None = None
     block_words: int = 1        # words per access of the physical port (Timeloop's block-size; energies are per word)
+    technology: str = ""  # a name in stationary.arch.technology (area and sources); "" for the default SRAM/DRAM
 
     def __post_init__(self):
         where = f"level {self.name}"
@@ -152,9 +153,22 @@ class Arch:
     word_bits: int = 16
     clock_mhz: float = 200.0
     source: str = ""
+    # An array of ``nodes`` identical engines (HMC vaults, DaDianNao chips), each with its own slice of the
+    # outermost level; a layer is split over them (stationary.partition) and a word moved between two nodes
+    # costs ``node_network_energy``. ``resident_weights`` names a level that keeps the weights from one inference
+    # to the next when the whole network's weights fit in it.
+    nodes: int = 1
+    node_network_energy: float = 0.0
+    resident_weights: str = ""
 
     def __post_init__(self):
         object.__setattr__(self, "levels", tuple(self.levels))
+        if isinstance(self.nodes, bool) or not isinstance(self.nodes, int) or self.nodes < 1:
+            raise StationaryError("must be a positive integer", where=f"arch {self.name}", field="nodes",
+                                  value=self.nodes)
+        if not self.node_network_energy >= 0:
+            raise StationaryError("must be non-negative", where=f"arch {self.name}", field="node_network_energy",
+                                  value=self.node_network_energy)
         if not self.levels:
             raise StationaryError("an architecture needs at least one level", where=f"arch {self.name}",
                                   field="levels", value=[])
@@ -170,6 +184,12 @@ class Arch:
         if len(set(names)) != len(names):
             raise StationaryError("level names must be unique", where=f"arch {self.name}", field="levels",
                                   value=names)
+        if self.resident_weights:
+            keeps = [l for l in self.levels[1:] if l.name == self.resident_weights and Tensor.WEIGHT in l.keeps]
+            if not keeps or keeps[0].size_words is None:
+                raise StationaryError("must name an on-chip level, below the outermost, that keeps weights",
+                                      where=f"arch {self.name}", field="resident_weights",
+                                      value=self.resident_weights)
 
     def instances(self, index: int) -> int:
         """How many instances of level ``index`` there are (product of fan-outs down to it)."""

@@ -17,7 +17,10 @@ The format (docs/architecture.md has the long form; examples/arch/ a whole file)
         read_energy: 1         # a number, or per tensor {weights: 1, inputs: 1, outputs: 1}
         write_energy: 1
         network_energy: 2      # per word crossing the fan-out above; default 0
+        technology: sram_65nm  # optional: a memory technology (data/technology), for its area density and sources
     mac: {energy: 1}           # also fanout [x, y] and network_energy; energy required
+    nodes: {count: 16, network_energy: 10.6}   # optional: an array of engines (vaults, chips); per word between nodes
+    resident_weights: WStore   # optional: a level whose weights stay across inferences when the network's fit
 
 Every error names the file, the level, the field and the value, as a :class:`StationaryError`.
 
@@ -41,11 +44,12 @@ from stationary.arch.spec import Arch, ComputeUnit, MemoryLevel, StorageKind, Un
 from stationary.core import StationaryError, TENSORS, Tensor
 from stationary.validation import MAX_FIGURE, load_yaml, read_text_file
 
-_TOP = ("name", "source", "unit", "word_bits", "clock_mhz", "levels", "mac")
+_TOP = ("name", "source", "unit", "word_bits", "clock_mhz", "levels", "mac", "nodes", "resident_weights")
 _TOP_REQUIRED = ("name", "unit", "word_bits", "clock_mhz", "levels", "mac")
 _LEVEL = ("name", "kind", "keeps", "size_words", "size_kb", "partitions", "fanout", "read_energy",
           "write_energy", "network_energy", "bandwidth", "read_bandwidth", "write_bandwidth",
-          "block_words")
+          "block_words", "technology")
+_NODES = ("count", "network_energy")
 _MAC = ("energy", "fanout", "network_energy")
 _PARTITION = ("tensors", "size_words", "size_kb")
 
@@ -182,8 +186,16 @@ def arch_from_dict(data, source: str = "<arch>") -> Arch:
                               field="levels", value=levels, has_value=True)
     built = tuple(_level(raw, i, len(levels), word_bits, source) for i, raw in enumerate(levels))
     mac = _mac(data["mac"], source)
+    nodes, node_energy = 1, 0.0
+    if "nodes" in data:
+        raw = check_keys(data["nodes"], _NODES, ("count", "network_energy"), source, "nodes", "nodes")
+        nodes = positive_int(raw["count"], source, "nodes", "count")
+        node_energy = number(raw["network_energy"], source, "nodes", "network_energy")
+    resident = text_field(data["resident_weights"], source, where, "resident_weights") \
+        if "resident_weights" in data else ""
     try:
-        return Arch(name=name, levels=built, mac=mac, unit=unit, word_bits=word_bits, clock_mhz=clock, source=src)
+        return Arch(name=name, levels=built, mac=mac, unit=unit, word_bits=word_bits, clock_mhz=clock, source=src,
+                    nodes=nodes, node_network_energy=node_energy, resident_weights=resident)
     except StationaryError as err:
         raise err.located(source) from None
 
@@ -268,10 +280,18 @@ def _level(raw, index: int, count: int, word_bits: int, source: str) -> MemoryLe
              for k in ("read_bandwidth", "write_bandwidth") if k in raw}
     if "block_words" in raw:
         ports["block_words"] = positive_int(raw["block_words"], source, where, "block_words")
+    tech = ""
+    if "technology" in raw:
+        from stationary.arch.technology import technology  # it reads its files with this module's helpers
+        tech = text_field(raw["technology"], source, where, "technology")
+        try:
+            technology(tech)
+        except StationaryError as err:
+            raise err.located(source, where) from None
     try:
         return MemoryLevel(name, kind, keeps, size_words=size, partitions=partitions, fanout_x=fanout[0],
                            fanout_y=fanout[1], network_energy=network, bandwidth_words_per_cycle=bandwidth, **ports,
-                           **energies)
+                           technology=tech, **energies)
     except StationaryError as err:
         raise err.located(source, where) from None
 
@@ -336,14 +356,21 @@ def arch_to_dict(arch: Arch) -> dict:
         for port in ("read_bandwidth", "write_bandwidth"):
             if getattr(level, f"{port}_words_per_cycle") is not None:
                 entry[port] = getattr(level, f"{port}_words_per_cycle")
+        if level.technology:
+            entry["technology"] = level.technology
         levels.append(entry)
     mac = {"energy": arch.mac.mac_energy}
     if arch.mac.fanout_x * arch.mac.fanout_y > 1:
         mac["fanout"] = [arch.mac.fanout_x, arch.mac.fanout_y]
     if arch.mac.network_energy:
         mac["network_energy"] = arch.mac.network_energy
-    return {"name": arch.name, "source": arch.source, "unit": arch.unit.value, "word_bits": arch.word_bits,
-            "clock_mhz": arch.clock_mhz, "levels": levels, "mac": mac}
+    out = {"name": arch.name, "source": arch.source, "unit": arch.unit.value, "word_bits": arch.word_bits,
+           "clock_mhz": arch.clock_mhz, "levels": levels, "mac": mac}
+    if arch.nodes > 1 or arch.node_network_energy:
+        out["nodes"] = {"count": arch.nodes, "network_energy": arch.node_network_energy}
+    if arch.resident_weights:
+        out["resident_weights"] = arch.resident_weights
+    return out
 
 
 def arch_to_yaml(arch: Arch) -> str:

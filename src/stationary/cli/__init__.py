@@ -36,6 +36,7 @@ COMMANDS = (
     "study",
     "report",
     "features",
+    "tech",
 )
 
 

@@ -56,3 +56,13 @@ class AccessCounts:
 
     def transfers(self, level: str, tensor: Tensor) -> int:
         return sum(n.transfers for n in self.network if n.level == level and n.tensor is tensor)
+
+
+def sum_level_counts(entries) -> tuple[LevelCounts, ...]:
+    """Level counts added up per (level, tensor), in order of first appearance (parts of a split layer, loads)."""
+    sums: dict[tuple[str, Tensor], list[int]] = {}
+    for c in entries:
+        entry = sums.setdefault((c.level, c.tensor), [0, 0, 0, 0])
+        for k, v in enumerate((c.reads, c.fills, c.updates, c.drains)):
+            entry[k] += v
+    return tuple(LevelCounts(level, tensor, *v) for (level, tensor), v in sums.items())

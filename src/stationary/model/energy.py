@@ -20,6 +20,8 @@ from stationary.core import Tensor
 from stationary.model.counts import AccessCounts
 
 
+# network counts at this pseudo-level are words moved between the nodes of an array of engines (Arch.nodes)
+NODES = "nodes"
 # the ISCA 2016 breakdown's category for each kind of storage level
 CATEGORY_OF_KIND = {StorageKind.DRAM: "DRAM", StorageKind.BUFFER: "buffer", StorageKind.RF: "RF", StorageKind.DUMMY: "buffer"}
 
@@ -62,12 +64,15 @@ class Energy:
         return out
 
     def by_category(self, arch: Arch) -> dict[str, float]:
-        """The ISCA 2016 breakdown: ALU, RF, array (fan-out networks), buffer, DRAM."""
+        """The ISCA 2016 breakdown: ALU, RF, array (fan-out networks), buffer, DRAM; and inter-node, when words
+        moved between the nodes of an array of engines."""
         kinds = {level.name: level.kind for level in arch.levels}
         out = {"ALU": 0.0, "RF": 0.0, "array": 0.0, "buffer": 0.0, "DRAM": 0.0}
         for e in self.entries:
             if e.level == "MAC":
                 out["ALU"] += e.energy
+            elif e.level == f"{NODES} network":
+                out["inter-node"] = out.get("inter-node", 0.0) + e.energy
             elif e.level.endswith(" network"):
                 out["array"] += e.energy
             else:
@@ -97,6 +102,9 @@ def energy(counts: AccessCounts, arch: Arch, *, used_instances: tuple[int, ...] 
         e = reads * level.read_cost(c.tensor) + (fills + updates) * level.write_cost(c.tensor)
         entries.append(EnergyEntry(c.level, c.tensor, e))
     for n in counts.network:
-        cost = arch.mac.network_energy if n.level == "MAC" else levels[n.level].network_energy
+        if n.level == NODES:
+            cost = arch.node_network_energy
+        else:
+            cost = arch.mac.network_energy if n.level == "MAC" else levels[n.level].network_energy
         entries.append(EnergyEntry(f"{n.level} network", n.tensor, n.transfers * cost))
     return Energy(arch.unit, counts.macs, arch.mac.mac_energy, tuple(entries))
