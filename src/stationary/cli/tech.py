@@ -8,13 +8,16 @@ import sys
 
 from stationary import api
 from stationary.cli._common import positive_int, print_json
-from stationary.report.tech import plot_tech, tech_json, tech_table
+from stationary.core import StationaryError
+from stationary.report.tech import plot_tech, tech_json, tech_table, technology_table
 
 
 def register(sub) -> None:
     p = sub.add_parser("tech", help="compare memory technologies (LPDDR, HMC/Tetris, eDRAM, ReRAM) on a network",
                        description=__doc__)
-    p.add_argument("network", help="zoo name or network YAML file")
+    p.add_argument("network", nargs="?", help="zoo name or network YAML file")
+    p.add_argument("--technologies", action="store_true",
+                   help="print the memory-technology table (every figure with its basis and source) and stop")
     p.add_argument("--designs", default=",".join(api.TECH_DESIGNS),
                    help="comma-separated designs, baseline first (presets: eyeriss-lpddr (or eyeriss), eyeriss-hmc, "
                         "tetris, dadiannao-edram, dadiannao-sram, eyeriss-reram; or arch YAML files); "
@@ -30,6 +33,11 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    if args.technologies:
+        print(technology_table())
+        return 0
+    if not args.network:
+        raise StationaryError("give a NETWORK (or --technologies)", field="network", value=None)
     designs = [d.strip() for d in args.designs.split(",") if d.strip()]
     rows = api.tech(args.network, designs, batch=args.batch, dataflow=args.dataflow, objective=args.objective,
                     jobs=args.jobs, progress=not args.quiet and sys.stderr.isatty())

@@ -43,7 +43,7 @@ class SplitNetworkResult:
         return sum(r.layer.macs for r in self.layers)
 
     @property
-    def energysum_level_counts(self) -> float:
+    def energy_total(self) -> float:
         return sum(r.energy.total for r in self.layers)
 
     @property

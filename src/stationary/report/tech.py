@@ -39,6 +39,25 @@ def grouped_pj(result) -> dict[str, float]:
     return out
 
 
+def technology_table(markdown: bool = False) -> str:
+    """Every figure of every technology (candidates that were not chosen marked "alt"), with basis and source."""
+    from stationary.arch.technology import technologies
+    headers = ["technology", "quantity", "value", "used", "basis", "status", "source"]
+    body = []
+    for tech in technologies().values():
+        for quantity in tech.quantities:
+            used = tech.figure(quantity)
+            for f in tech.candidates(quantity):
+                value = f"{f.value:g}" + (f" ({f.low:g}-{f.high:g})" if f.low is not None else "")
+                body.append([tech.name, quantity, value, "yes" if f is used else "alt", f.basis.value,
+                             f.status.value, f.source])
+    if markdown:
+        lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+        lines += ["| " + " | ".join(str(c).replace("|", "/") for c in row) + " |" for row in body]
+        return "\n".join(lines)
+    return format_table(headers, body)
+
+
 def tech_json(rows, network: str) -> list[dict]:
     """One object per design: the fields of the issue's machine-readable output, and more."""
     out = []
