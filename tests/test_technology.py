@@ -7,7 +7,7 @@ import yaml
 from stationary.arch.technology import Basis, Status, technologies, technologies_from_yaml, technology
 from stationary.core import StationaryError
 
-FILES = ("memories", "logic")
+FILES = ("memories", "logic", "sensor")
 
 
 def _raw(name):

@@ -435,3 +435,59 @@ def tech(network="alexnet", designs: Iterable = TECH_DESIGNS, *, batch: int | No
         raise StationaryError("name at least one design", field="designs", value=designs)
     return side_by_side(tuple(evaluate_design(network, d, batch=batch, dataflow=dataflow, objective=objective,
                                               jobs=jobs, progress=progress) for d in designs))
+
+
+# ---- sensor front ends -------------------------------------------------------------------------------------------
+def sensor_frontends(height: int = 240, width: int = 320, *, asp=None, kept: float | None = None):
+    """The three sensor front ends for one ``height`` x ``width`` frame: a conventional 8-bit imager, HOG in the
+    imager, angle-sensitive pixels (``asp``: :class:`stationary.sensor.asp.AspParams`; ``kept``: the fraction of
+    ASP responses above its threshold, measured on scikit-image's photographs when None). Returns a tuple of
+    frozen :class:`stationary.sensor.frontend.FrontEnd` values, the imager first.
+
+    >>> from stationary import api
+    >>> imager, hog, asp = api.sensor_frontends(240, 320, kept=0.2)
+    >>> round(100 * hog.versus(imager)["bandwidth_saved"], 1), asp.versus(imager)["conversions_x"]
+    (96.5, 10.0)
+    """
+    from stationary.sensor.asp import AspParams, asp_sensor, kept_fraction, natural_images
+    from stationary.sensor.frontend import hog_imager, imager
+    params = asp if asp is not None else AspParams()
+    if kept is None:
+        kept = kept_fraction(natural_images(), params)
+    return imager(height, width), hog_imager(height, width), asp_sensor(height, width, params, kept)
+
+
+def sensor_network(network, frontend, batch: int | None = None):
+    """The network an accelerator evaluates after ``frontend``: the layers the sensor computed (ASP: the first
+    convolution) are gone, with their MACs and their input traffic; the rest starts from the sensor's output.
+
+    >>> from stationary import api
+    >>> imager, hog, asp = api.sensor_frontends(227, 227, kept=0.2)
+    >>> [l.name for l in api.sensor_network("alexnet", asp).layers][:2]
+    ['CONV2', 'CONV3']
+    """
+    from stationary.workload.network import NETWORK_INPUT
+    net = load_network(network, batch)
+    done = {name.lower() for name in frontend.replaces}
+    if frontend.replaces:
+        first = net.layers[0]
+        if first.kind is not LayerKind.CONV:
+            raise StationaryError("the sensor computes a first convolution, but this network starts with another "
+                                  "kind of layer", where=f"network {net.name}", field="layers", value=first.name)
+        done = {first.name.lower()}
+    keep = [i for i, layer in enumerate(net.layers) if layer.name.lower() not in done]
+    if not keep:
+        raise StationaryError("the sensor computed every layer", where=f"network {net.name}", field="layers",
+                              value=len(net.layers))
+    names = {net.layers[i].name for i in keep}
+    inputs = tuple(tuple(dict.fromkeys(s if s in names else NETWORK_INPUT for s in net.inputs[i])) for i in keep) \
+        if any(net.inputs) else ()
+    return Network(f"{net.name} after {frontend.name}", tuple(net.layers[i] for i in keep), inputs)
+
+
+def asp_accuracy(*, epochs: int = 8, seed: int = 0, asp=None):
+    """LeNet-5 on MNIST with its first layer learned, fixed to the ASP filter bank, and fixed with the sparse
+    readout: a frozen :class:`stationary.sensor.accuracy.AspAccuracy` (needs torch and mlxtend)."""
+    from stationary.sensor.accuracy import asp_accuracy as run
+    from stationary.sensor.asp import AspParams
+    return run(asp if asp is not None else AspParams(), epochs=epochs, seed=seed)

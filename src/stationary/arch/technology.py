@@ -27,11 +27,11 @@ from importlib import resources
 from stationary.arch.yaml_io import check_keys, number, parse_yaml, text_field
 from stationary.core import StationaryError
 
-DATA_FILES = ("memories", "logic")
+DATA_FILES = ("memories", "logic", "sensor")
 _TECH_KEYS = ("label", "class", "node_nm", "figures")
 _FIGURE_KEYS = ("value", "range", "basis", "status", "source", "note", "chosen")
 # quantities that must be strictly positive (a zero bandwidth or density is as wrong as a negative one)
-_POSITIVE = ("bandwidth", "density", "area", "capacity", "vaults", "endurance", "latency", "energy_45nm")
+_POSITIVE = ("bandwidth", "density", "area", "capacity", "vaults", "endurance", "latency", "energy_45nm", "fom")
 
 
 class Basis(enum.Enum):
@@ -55,6 +55,9 @@ class TechClass(enum.Enum):
     LOGIC = "logic"
     WIRE = "wire"
     SCALING = "scaling"
+    PIXEL = "pixel"
+    ADC = "adc"
+    IO = "io"
 
 
 @dataclass(frozen=True, slots=True)

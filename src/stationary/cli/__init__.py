@@ -37,6 +37,7 @@ COMMANDS = (
     "report",
     "features",
     "tech",
+    "sensor",
 )
 
 
