@@ -15,7 +15,7 @@ unknown technology or quantity is an error.
 >>> technology("hmcc")
 Traceback (most recent call last):
 ...
-stationary.core.StationaryError: field 'technology' = 'hmcc': unknown technology (known: ddr3, ddr4, ...)
+stationary.core.StationaryError: field 'technology' = 'hmcc': unknown technology (known: column_adc, ddr3, ...)
 """
 from __future__ import annotations
 
