@@ -118,3 +118,9 @@ def test_cli_tech_unknown_design_is_one_line(capsys):
     assert main(["tech", "alexnet", "--designs", "eyeriss,warp-drive", "--quiet"]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "'warp-drive'" in err
+
+
+def test_evaluate_refuses_an_array_of_engines_rather_than_count_one():
+    from stationary import api
+    with pytest.raises(StationaryError, match="array of 16 engines: evaluate it with api.evaluate_design"):
+        api.evaluate("alexnet", "tetris")

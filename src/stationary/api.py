@@ -74,6 +74,9 @@ def evaluate(network, arch, *, dataflow="rs", objective="delay,energy", batch: i
     """
     from stationary.search import Objective
     net, hw = load_network(network, batch), load_arch(arch)
+    if hw.nodes > 1:
+        raise StationaryError(f"{hw.name} is an array of {hw.nodes} engines: evaluate it with api.evaluate_design "
+                              "(stationary tech), which splits each layer over them", field="arch", value=hw.name)
     flow = _parse_dataflow(dataflow)
     goal = objective if isinstance(objective, Objective) else Objective.parse(objective)
     chosen = _select(net, layers, kinds)
