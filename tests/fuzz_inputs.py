@@ -39,6 +39,7 @@ BASES = {
     "algo": ["algo", "tiny.yaml", "--method", "im2col"],
     "roofline": ["roofline", "tiny.yaml", "--device", "gp100"],
     "cim": ["cim", "lenet5", "--design", "isaac", "--weights", "lenet5.npz", "--samples", "20"],
+    "tech": ["tech", "tiny.yaml", "--designs", "eyeriss", "--quiet"],
     "timeloop-diff": ["timeloop-diff", "--arch", "tl-design.yaml", "--ert", "ERT.yaml", "--problem", "tld-problem.yaml",
                       "--mapping", "tld-map.yaml", "--stats", "tld-stats.txt"],
 }
@@ -59,7 +60,7 @@ OUTPUTS = {"output", "out", "plot", "png", "form", "cache_dir", "timeloop_dir", 
 LENIENT_KINDS = {"tl-design", "ert", "tl-constraints", "tld-problem", "tld-map"}
 FREE_TEXT = {"name"}                                                 # any text is a valid value
 # commands that run for minutes on valid input: they get only inputs that must be refused
-SLOW = {"train", "quantize", "prune", "cim", "features"}
+SLOW = {"train", "quantize", "prune", "cim", "features", "sensor"}
 # option values that are valid but not worth the time on a valid base (documented, bounded elsewhere)
 SKIP_ENDS = {("compare", "pes"), ("compare", "batch"), ("map", "top"), ("map", "jobs"), ("evaluate", "jobs"),
              ("compare", "jobs"), ("simulate", "batch"), ("chip", "batch"), ("map", "batch"), ("layers", "batch"),

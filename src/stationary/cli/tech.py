@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 
 from stationary import api
-from stationary.cli._common import positive_int, print_json
+from stationary.cli._common import jobs_int, positive_int, print_json
 from stationary.core import StationaryError
 from stationary.report.tech import plot_tech, tech_json, tech_table, technology_table
 
@@ -25,7 +25,7 @@ def register(sub) -> None:
     p.add_argument("--batch", type=positive_int, default=None, help="batch size N (default: the network's, 1 for the zoo)")
     p.add_argument("--dataflow", default="rs", help="dataflow of every engine (default rs)")
     p.add_argument("--objective", default="delay,energy", help="mapper objective (default delay,energy)")
-    p.add_argument("--jobs", type=int, default=1, help="worker processes for the mapper")
+    p.add_argument("--jobs", type=jobs_int, default=1, help="worker processes for the mapper")
     p.add_argument("--json", action="store_true", help="print JSON, one object per design")
     p.add_argument("--plot", metavar="FILE.png", help="energy per MAC by level for each design")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
