@@ -100,7 +100,7 @@ def test_cli_tech_json_has_the_issue_s_fields(tmp_path, capsys):
         assert r["energy_unit"] == "pJ" and sum(r["by_level"].values()) == pytest.approx(r["energy_pj"])
         assert r["energy_per_mac"] == pytest.approx(r["energy_pj"] / r["macs"])
         assert r["dram_energy_pj"] == pytest.approx(r["by_level"]["DRAM"])
-    assert rows[0]["vs_baseline"] == {"baseline": "eyeriss-lpddr", "energy": 1.0, "latency": 1.0}
+    assert rows[0]["vs_baseline"] == {"baseline": "eyeriss-lpddr", "energy_relative": 1.0, "latency_relative": 1.0}
     assert rows[1]["dram_energy_pj"] < rows[0]["dram_energy_pj"]         # 3.7 against 19 pJ/bit
     assert rows[2]["nodes"] == 16 and set(rows[2]["splits"]) == {"CONV1", "CONV2", "FC"}
 

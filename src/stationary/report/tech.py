@@ -68,13 +68,15 @@ def tech_json(rows, network: str) -> list[dict]:
             "energy_pj": r.energy_pj, "energy_per_mac": r.energy_per_mac_pj, "latency_ms": r.latency_ms,
             "area_mm2": r.area_mm2, "dram_energy_pj": r.dram_energy_pj, "macs": r.macs, "pes": r.pes,
             "nodes": r.arch.nodes, "by_level": r.by_level_pj, "by_group_pj": grouped_pj(r),
-            "vs_baseline": {"baseline": rows[0].result.design, "energy": row.energy_ratio,
-                            "latency": row.latency_ratio},
-            "weights_resident": r.result.resident, "weight_load_energy_pj": r.weight_load_pj,
+            "vs_baseline": {"baseline": rows[0].result.design, "energy_relative": row.energy_ratio,
+                            "latency_relative": row.latency_ratio},
+            "weights_resident": r.result.resident,
             "store_writes_per_inference": r.store_writes, "store_lifetime_inferences": r.lifetime_inferences,
             "splits": {l.layer.name: str(l.split) for l in r.result.layers},
             "inter_node_words": sum(l.copied_words for l in r.result.layers),
         })
+        if r.weight_load_pj is not None:   # a field without a value is left out
+            out[-1]["weight_load_energy_pj"] = r.weight_load_pj
     return out
 
 

@@ -63,10 +63,12 @@ class FrontEnd:
         return self.energy_pj / self.pixels / 1e3
 
     def versus(self, base: "FrontEnd") -> dict[str, float]:
-        """How many times fewer reads, conversions and bits than ``base``, and the bandwidth saved (a fraction)."""
+        """How many times fewer reads, conversions and bits than ``base``, the bandwidth saved (a fraction), and
+        the energy as a fraction of ``base``'s."""
         return {"reads_x": base.pixels_read / self.pixels_read, "conversions_x": base.adc_conversions /
                 self.adc_conversions, "bits_x": base.bits_out / self.bits_out,
-                "bandwidth_saved": 1 - self.bits_out / base.bits_out, "energy_x": base.energy_pj / self.energy_pj}
+                "bandwidth_saved": 1 - self.bits_out / base.bits_out,
+                "energy_relative": self.energy_pj / base.energy_pj}
 
 
 def _frame(height: int, width: int) -> None:
