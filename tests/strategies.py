@@ -80,17 +80,32 @@ def _fanout_below(arch: Arch, level: int) -> tuple[int, int]:
     return below.fanout_x, below.fanout_y
 
 
+def _ceil_parts(draw, size: int) -> list[int]:
+    """Bounds whose product reaches ``size`` without dividing it in general (the mapping is fitted after)."""
+    parts = [draw(st.integers(2, max(2, size - 1))) for _ in range(draw(st.integers(1, 2)))]
+    total = 1
+    for p in parts:
+        total *= p
+    if total < size:
+        parts.append(-(-size // total))
+    return parts
+
+
 @st.composite
-def _placement(draw, layer: Layer, arch: Arch) -> Mapping:
+def _placement(draw, layer: Layer, arch: Arch, remainders: bool = False) -> Mapping:
     depth = len(arch.levels)
     room = {(i, a): lim for i in range(depth) for a, lim in zip((Axis.X, Axis.Y), _fanout_below(arch, i))}
     temporal: list[list[Loop]] = [[] for _ in range(depth)]
     spatial: list[list[Loop]] = [[] for _ in range(depth)]
     for dim in DIMS:
-        for p in _primes(layer.dims[dim]):
+        size = layer.dims[dim]
+        imperfect = remainders and size > 2 and draw(st.integers(0, 2)) == 0
+        parts = _ceil_parts(draw, size) if imperfect else _primes(size)
+        for p in parts:
             level = draw(st.integers(0, depth - 1))
             axis = draw(st.sampled_from((None, None, Axis.X, Axis.Y)))
-            if axis is not None and room[(level, axis)] % p == 0 and room[(level, axis)] >= p:
+            fits = room[(level, axis)] >= p and (imperfect or room[(level, axis)] % p == 0) if axis else False
+            if fits:
                 room[(level, axis)] //= p
                 spatial[level].append(Loop(dim, p, axis))
             else:
@@ -102,7 +117,8 @@ def _placement(draw, layer: Layer, arch: Arch) -> Mapping:
         bypass = frozenset(x for x in arch.levels[i].keeps if i > 0 and draw(st.integers(0, 3)) == 0)
         levels.append(LevelMapping(temporal=tuple(draw(st.permutations(t))) if t else (),
                                    spatial=tuple(draw(st.permutations(sp))) if sp else (), bypass=bypass))
-    return Mapping(tuple(levels))
+    mapping = Mapping(tuple(levels))
+    return mapping.fitted(layer.dims) if remainders else mapping
 
 
 def _merge(draw, loops: list[Loop]) -> list[Loop]:
@@ -119,11 +135,12 @@ def _merge(draw, loops: list[Loop]) -> list[Loop]:
 
 
 @st.composite
-def mappings(draw, layer: Layer, arch: Arch, tries: int = 8) -> Mapping:
+def mappings(draw, layer: Layer, arch: Arch, tries: int = 8, remainders: bool = False) -> Mapping:
     """A legal mapping of ``layer`` on ``arch``; after ``tries`` illegal draws (capacity), everything temporal at
-    the outermost level, which is always legal."""
+    the outermost level, which is always legal. With ``remainders``, some dimensions are split into bounds that
+    do not divide them (fitted with residuals, at any level, temporal or spatial)."""
     for _ in range(tries):
-        m = draw(_placement(layer, arch))
+        m = draw(_placement(layer, arch, remainders))
         try:
             check(layer, arch, m)
             return m
@@ -134,7 +151,12 @@ def mappings(draw, layer: Layer, arch: Arch, tries: int = 8) -> Mapping:
 
 
 @st.composite
-def cases(draw, max_dim: int = 4) -> tuple[Layer, Arch, Mapping]:
+def cases(draw, max_dim: int = 4, remainders: bool = False) -> tuple[Layer, Arch, Mapping]:
     layer = draw(layers(max_dim))
     arch = draw(archs())
-    return layer, arch, draw(mappings(layer, arch))
+    return layer, arch, draw(mappings(layer, arch, remainders=remainders))
+
+
+def any_cases(max_dim: int = 4):
+    """Cases with and without remainders, half and half."""
+    return st.one_of(cases(max_dim), cases(max_dim, remainders=True))

@@ -94,3 +94,33 @@ def test_with_a_layer_the_legality_error_is_located_at_the_file(tmp_path):
 def test_missing_file():
     with pytest.raises(StationaryError, match=r"nowhere\.yaml: cannot read the mapping file"):
         load_mapping_yaml("nowhere.yaml", preset("eyeriss"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_round_trip_with_remainders(data):
+    """Bounds fitted to sizes they do not divide are written "E7,6" and read back the same."""
+    arch = preset("timeloop-eyeriss-like")
+    drawn = data.draw(_mappings(arch))
+    ordered = Mapping(tuple(LevelMapping(lm.temporal, tuple(l for a in Axis for l in lm.spatial if l.axis is a),
+                                         lm.bypass) for lm in drawn.levels))
+    bounds = ordered.bounds()
+    sizes = {d: data.draw(st.integers(1, bounds[d])) for d in DIMS}
+    mapping = ordered.fitted(sizes)
+    assert mapping.extents() == sizes
+    assert load_mapping_yaml(mapping_to_yaml(mapping, arch), arch) == mapping
+
+
+def test_remainders_that_miss_or_overrun_a_dimension_name_the_levels_and_values():
+    arch, layer = preset("eyeriss"), conv("c", 1, 1, (57, 3), (3, 3))     # E = 55
+    good = "levels: {DRAM: {temporal: E8 R3 S3 F1}, RF: {temporal: 'E7,6'}}"
+    assert load_mapping_yaml(good, arch, layer).extents()[Dim.E] == 55
+    with pytest.raises(StationaryError, match=r"E \(DRAM E=8, RF E=7,5\) cover 54 indices: they do not cover "
+                                              r"the layer's E = 55"):
+        load_mapping_yaml(good.replace("7,6", "7,5"), arch, layer)
+    with pytest.raises(StationaryError, match=r"multiply to 56 but the layer has E = 55 \(DRAM E=8, RF E=7\)"):
+        load_mapping_yaml(good.replace("7,6", "7"), arch, layer)
+    with pytest.raises(StationaryError, match=r"outermost loop of E .* cannot have a residual"):
+        load_mapping_yaml("levels: {DRAM: {temporal: 'E8,7 R3 S3'}, RF: {temporal: E7}}", arch, layer)
+    with pytest.raises(StationaryError, match=r"level RF: field 'temporal' = 'E7,9': a loop's residual must be an integer from 1 to its bound 7"):
+        load_mapping_yaml("levels: {DRAM: {temporal: E8 R3 S3}, RF: {temporal: 'E7,9'}}", arch, layer)

@@ -31,12 +31,20 @@ def check(layer: Layer, arch: Arch, mapping: Mapping) -> None:
         raise StationaryError(f"the mapping has {len(mapping.levels)} levels but arch {arch.name} has "
                               f"{len(arch.levels)} ({', '.join(l.name for l in arch.levels)})",
                               where=where, field="levels", value=len(mapping.levels))
-    bounds = mapping.bounds()
-    for dim, size in layer.dims.items():
-        if bounds[dim] != size:
-            raise StationaryError(f"loop bounds multiply to {bounds[dim]} but the layer has {dim.name} = {size}",
-                                  where=where, field=dim.name, value=bounds[dim])
+    extents = mapping.extents()
     nest = mapping.nest()
+    for dim, size in layer.dims.items():
+        if extents[dim] == size:
+            continue
+        loops = [(arch.levels[i].name, loop) for i, loop in nest if loop.dim is dim]
+        text = ", ".join(f"{name} {loop.dim.name}={loop.factor_text}" for name, loop in loops)
+        if all(loop.perfect for _, loop in loops):
+            raise StationaryError(f"loop bounds multiply to {extents[dim]} but the layer has {dim.name} = {size}"
+                                  + (f" ({text})" if text else ""), where=where, field=dim.name, value=extents[dim])
+        verb = "over-cover" if extents[dim] > size else "do not cover"
+        raise StationaryError(f"the loops and residuals of {dim.name} ({text}) cover {extents[dim]} indices: they "
+                              f"{verb} the layer's {dim.name} = {size}", where=where, field=dim.name,
+                              value=extents[dim])
     for i, (level, lm) in enumerate(zip(arch.levels, mapping.levels)):
         lwhere = f"{where}: level {level.name}"
         if lm.bypass - level.keeps:

@@ -12,6 +12,10 @@ Mapping: ``mapping:`` a list of directives ``{target, type, factors, permutation
   lists dimensions *innermost first* (Timeloop's order; ours is outermost first) and must name every factor
   above 1. For spatial loops, dimensions before position ``split`` in the permutation spread along X, the rest
   along Y; without ``split`` all go along X.
+* Remainders as Ruby writes them: ``factors: "P=7,6"`` is a loop of bound 7 that runs 6 iterations when every
+  loop of P outside it is on its last iteration (so ``P=8`` outside it and ``P=7,6`` cover 7 x 7 + 6 = 55). The
+  outermost loop of a dimension runs its residual. Loops that do not cover the dimension exactly are an error
+  naming each level's factor.
 * ``type: bypass`` (or ``datatype``): ``keep`` and ``bypass`` lists of data spaces (Weights, Inputs, Outputs).
   Bypassing a tensor the level cannot hold anyway (every tensor at a DummyBuffer) is allowed and means nothing.
 
@@ -27,6 +31,19 @@ Targets are matched to the arch's level names (case-insensitive).
 >>> m = load_timeloop_mapping(text, arch)
 >>> [str(l) for l in m.levels[0].temporal + m.levels[2].spatial]
 ['for F in [0:55)', 'for C in [0:3)', 'for S in [0:11) (spatial Y)']
+>>> from stationary.workload import conv
+>>> strips = '''
+... mapping:
+...   - {target: DRAM, type: temporal, factors: P=8 C=3 K=96 Q=55 R=11 S=11, permutation: SRQKCP}
+...   - {target: psum_spad, type: temporal, factors: 'P=7,6', permutation: P}
+... '''
+>>> conv1 = conv("CONV1", 96, 3, 227, 11, stride=4)
+>>> load_timeloop_mapping(strips, arch, conv1).extents()[Dim.E]
+55
+>>> load_timeloop_mapping(strips.replace("P=7,6", "P=7,5"), arch, conv1)
+Traceback (most recent call last):
+...
+stationary.core.StationaryError: <mapping text>: layer CONV1: field 'E' = 54: the loops and residuals of E (DRAM E=8, psum_spad E=7,5) cover 54 indices: they do not cover the layer's E = 55
 """
 from __future__ import annotations
 
@@ -36,6 +53,7 @@ from stationary.arch.spec import Arch
 from stationary.arch.yaml_io import check_keys, positive_int, read_yaml, tensor_name
 from stationary.core import Dim, StationaryError
 from stationary.mapping.mapping import Axis, LevelMapping, Loop, Mapping
+from stationary.mapping.yaml_io import loop_tokens
 from stationary.workload.layer import Layer, LayerKind
 
 _PROBLEM_DIMS = ("C", "M", "K", "R", "S", "N", "P", "Q")
@@ -137,10 +155,22 @@ def mapping_from_timeloop(data, arch: Arch, source: str, layer: Layer | None = N
         else:
             raise StationaryError("unknown directive type (expected temporal, spatial, bypass or datatype)",
                                   source=source, where=where, field="type", value=directive["type"])
-    levels = tuple(LevelMapping(temporal=temporal.get(i, ()), spatial=spatial.get(i, ()),
+    seen: set[Dim] = set()
+    levels = tuple(LevelMapping(temporal=_outermost_runs_residual(temporal.get(i, ()), seen),
+                                spatial=_outermost_runs_residual(spatial.get(i, ()), seen),
                                 bypass=bypass.get(i, frozenset())) for i in range(len(arch.levels)))
     from stationary.mapping.yaml_io import _checked
     return _checked(Mapping(levels), arch, layer, source)
+
+
+def _outermost_runs_residual(loops: tuple[Loop, ...], seen: set[Dim]) -> tuple[Loop, ...]:
+    """Ruby runs a loop's residual when every loop of its dimension outside it is on its last iteration, which
+    always holds for the outermost one: its bound is its residual."""
+    out = []
+    for loop in loops:
+        out.append(loop if loop.dim in seen else Loop(loop.dim, loop.residual, loop.axis))
+        seen.add(loop.dim)
+    return tuple(out)
 
 
 def _loops(directive: dict, kind: str, source: str, where: str) -> tuple[Loop, ...]:
@@ -153,18 +183,22 @@ def _loops(directive: dict, kind: str, source: str, where: str) -> tuple[Loop, .
         raise StationaryError('must be factors like "C3 M12" or "C=3 M=12"', source=source, where=where,
                               field="factors", value=factors)
     bounds: dict[Dim, int] = {}
+    residuals: dict[Dim, int] = {}
     written: dict[Dim, str] = {}
-    for token in factors.replace(",", " ").split():
+    for token, residual in loop_tokens(factors):
         match = _FACTOR.match(token)
+        text = token if residual is None else f"{token},{residual}"
         try:
             if not match:
-                raise StationaryError('is not a factor (a dimension and a number, like "C3" or "C=3")')
+                raise StationaryError('is not a factor (a dimension and a number, like "C3", "C=3", or Ruby\'s '
+                                      '"P=7,6": a bound of 7 whose last pass runs 6)')
             dim, bound = Dim.parse(match.group(1)), int(match.group(2))
             if dim in bounds:
                 raise StationaryError("gives a dimension twice")
-            bounds[dim], written[dim] = Loop(dim, bound).bound, match.group(1).upper()
+            loop = Loop(dim, bound, None, None if residual is None else int(residual))
+            bounds[dim], residuals[dim], written[dim] = loop.bound, loop.residual, match.group(1).upper()
         except StationaryError as err:
-            raise StationaryError(err.message, source=source, where=where, field="factors", value=token) from None
+            raise StationaryError(err.message, source=source, where=where, field="factors", value=text) from None
     order = _permutation(directive.get("permutation", ""), source, where)
     missing = [written[d] for d, b in bounds.items() if b > 1 and d not in order]
     if missing:
@@ -174,12 +208,12 @@ def _loops(directive: dict, kind: str, source: str, where: str) -> tuple[Loop, .
         if "split" in directive:
             raise StationaryError("a temporal directive has no split", source=source, where=where, field="split",
                                   value=directive["split"])
-        return tuple(Loop(d, bounds[d]) for d in reversed(order) if bounds.get(d, 1) > 1)
+        return tuple(Loop(d, bounds[d], None, residuals[d]) for d in reversed(order) if bounds.get(d, 1) > 1)
     split = directive.get("split", len(order))
     if isinstance(split, bool) or not isinstance(split, int) or split < 0:
         raise StationaryError("must be a non-negative integer", source=source, where=where, field="split",
                               value=split)
-    return tuple(Loop(d, bounds[d], Axis.X if pos < split else Axis.Y)
+    return tuple(Loop(d, bounds[d], Axis.X if pos < split else Axis.Y, residuals[d])
                  for pos, d in reversed(list(enumerate(order))) if bounds.get(d, 1) > 1)
 
 

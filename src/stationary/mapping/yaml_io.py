@@ -45,6 +45,23 @@ _LEVEL = ("temporal", "spatial", "bypass")
 _LOOP = re.compile(r"^([A-Za-z])=?([+-]?\d+)$")
 
 
+def loop_tokens(text: str) -> list[tuple[str, str | None]]:
+    """Split "C3 M2", "C=3,M=2" or Ruby's "P=7,6" (bound 7, residual 6) into (token, residual) pairs: a number
+    alone after a comma is the residual of the loop before it.
+
+    >>> loop_tokens("E=8 E7,6 C3,M2")
+    [('E=8', None), ('E7', '6'), ('C3', None), ('M2', None)]
+    """
+    out: list[tuple[str, str | None]] = []
+    for chunk in text.split():
+        for k, piece in enumerate(p for p in chunk.split(",") if p):
+            if k and piece.isdigit() and out and out[-1][1] is None:
+                out[-1] = (out[-1][0], piece)
+            else:
+                out.append((piece, None))
+    return out
+
+
 def load_mapping_yaml(text_or_path: str, arch: Arch, layer: Layer | None = None) -> Mapping:
     """A mapping from YAML text or a file (this package's format, or Timeloop's ``map.yaml``)."""
     data, source = read_yaml(text_or_path, "mapping")
@@ -75,7 +92,11 @@ def mapping_from_data(data, arch: Arch, source: str, layer: Layer | None = None)
             raise StationaryError("the level is given twice", source=source, field="levels", value=name)
         seen.add(index)
         built[index] = _level(spec, arch, index, source)
-    return _checked(Mapping(tuple(built)), arch, layer, source)
+    try:
+        mapping = Mapping(tuple(built))
+    except StationaryError as err:
+        raise err.located(source) from None
+    return _checked(mapping, arch, layer, source)
 
 
 def _checked(mapping: Mapping, arch: Arch, layer: Layer | None, source: str) -> Mapping:
@@ -92,22 +113,25 @@ def parse_loops(value, source: str, where: str, field: str, axis: Axis | None = 
     if value is None:
         return ()
     if isinstance(value, str):
-        tokens = value.replace(",", " ").split()
+        tokens = loop_tokens(value)
     elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-        tokens = [t for v in value for t in v.replace(",", " ").split()]
+        tokens = [t for v in value for t in loop_tokens(v)]
     else:
         raise StationaryError('must be loops like "C3 M2" or a list of them', source=source, where=where,
                               field=field, value=value, has_value=True)
     loops = []
-    for token in tokens:
+    for token, residual in tokens:
         match = _LOOP.match(token)
+        text = token if residual is None else f"{token},{residual}"
         if not match:
-            raise StationaryError('is not a loop (a dimension and a bound, like "C3" or "C=3")', source=source,
-                                  where=where, field=field, value=token)
+            raise StationaryError('is not a loop (a dimension and a bound, like "C3", "C=3", or "E7,6" for a bound '
+                                  'of 7 whose last pass runs 6)', source=source, where=where, field=field,
+                                  value=text)
         try:
-            loops.append(Loop(Dim.parse(match.group(1)), int(match.group(2)), axis))
+            loops.append(Loop(Dim.parse(match.group(1)), int(match.group(2)), axis,
+                              None if residual is None else int(residual)))
         except StationaryError as err:
-            raise StationaryError(err.message, source=source, where=where, field=field, value=token) from None
+            raise StationaryError(err.message, source=source, where=where, field=field, value=text) from None
     return tuple(loops)
 
 
@@ -149,8 +173,8 @@ def mapping_to_dict(mapping: Mapping, arch: Arch) -> dict:
     for level, lm in zip(arch.levels, mapping.levels):
         entry: dict = {}
         if lm.temporal:
-            entry["temporal"] = " ".join(f"{l.dim.name}{l.bound}" for l in lm.temporal)
-        spatial = {axis.value: " ".join(f"{l.dim.name}{l.bound}" for l in lm.spatial if l.axis is axis)
+            entry["temporal"] = " ".join(f"{l.dim.name}{l.factor_text}" for l in lm.temporal)
+        spatial = {axis.value: " ".join(f"{l.dim.name}{l.factor_text}" for l in lm.spatial if l.axis is axis)
                    for axis in Axis if any(l.axis is axis for l in lm.spatial)}
         if spatial:
             entry["spatial"] = spatial

@@ -15,6 +15,8 @@ Semantics (docs/semantics.md has the long form, with worked examples):
   C, R or S are reduced on the way, so the parent is updated once per word). A residency that continues
   outputs computed before is first filled with their partial sums (into one child of each reduction group);
   the first residency of each output starts from zero and reads nothing.
+* Bounds that leave remainders (the last iteration covers what is left, edge tiles are smaller, idle children
+  hold nothing) are counted by :mod:`stationary.model.imperfect`, also in closed form.
 
 >>> from stationary.arch import preset
 >>> from stationary.mapping import Mapping, LevelMapping, Loop
@@ -33,13 +35,14 @@ True
 from __future__ import annotations
 
 from stationary.arch.spec import Arch
-from stationary.core import TENSORS, Tensor, prod
+from stationary.core import StationaryError, TENSORS, Tensor, prod
 from stationary.mapping.legality import check, kept
 from stationary.mapping.mapping import Mapping
 from stationary.mapping.tiles import (footprint, fresh_union_size, lattice, loop_strides, overlap_size, tensor_axes,
                                       tile_bounds_at, union_size)
 from stationary.model.conventions import Conventions
 from stationary.model.counts import AccessCounts, LevelCounts, NetworkCounts
+from stationary.model.imperfect import hop_counts
 from stationary.model.timeloop_counts import timeloop_levels
 from stationary.workload.layer import Layer
 
@@ -51,6 +54,23 @@ def analyze(layer: Layer, arch: Arch, mapping: Mapping, *, validate: bool = True
     (:mod:`stationary.model.timeloop_counts`; docs/timeloop.md)."""
     if validate:
         check(layer, arch, mapping)
+    if conventions.timeloop and not mapping.perfect:
+        raise StationaryError("Timeloop's counting conventions are modelled for loop bounds that divide their "
+                              "dimensions; this mapping leaves remainders", where=f"layer {layer.name}",
+                              field="conventions", value=str(conventions))
+    return analyze_hops(layer, arch, mapping, _perfect_hop if mapping.perfect else hop_counts, conventions)
+
+
+def _perfect_hop(layer, nest, strides, tensor, parent, child, depth):
+    pair = _Pair(layer, depth, nest, strides, tensor, parent, child)
+    return pair.output_counts() if tensor is Tensor.PSUM else pair.input_counts()
+
+
+def analyze_hops(layer: Layer, arch: Arch, mapping: Mapping, hop,
+                 conventions: Conventions = Conventions.PHYSICAL) -> AccessCounts:
+    """The counts with ``hop(layer, nest, strides, tensor, parent, child, depth)`` counting each
+    parent/child hop of each tensor (the perfect-factor closed form, or :func:`~stationary.model.imperfect.
+    hop_counts`, which also holds for perfect factors)."""
     nest = mapping.nest()
     strides = loop_strides(nest)
     depth = len(arch.levels)
@@ -74,15 +94,13 @@ def analyze(layer: Layer, arch: Arch, mapping: Mapping, *, validate: bool = True
                     network[(name, tensor)] = network.get((name, tensor), 0) + moved
             continue
         for parent, child in zip(keepers, keepers[1:] + [depth]):
-            pair = _Pair(layer, arch, nest, strides, tensor, parent, child)
+            r = hop(layer, nest, strides, tensor, parent, child, depth)
             if tensor is Tensor.PSUM:
-                r = pair.output_counts()
                 add(parent, tensor, reads=r["parent_reads"], updates=r["parent_updates"])
                 if child < depth:
                     add(child, tensor, fills=r["child_fills"], drains=r["child_drains"])
                 moved = r["child_fills"] + r["child_drains"] - r["parent_updates"]
             else:
-                r = pair.input_counts()
                 add(parent, tensor, reads=r["parent_reads"])
                 if child < depth:
                     add(child, tensor, fills=r["child_fills"])
@@ -110,9 +128,8 @@ def fanouts_crossed(arch: Arch, parent: int, child: int) -> list[str]:
 class _Pair:
     """One parent/child hop of one tensor: the child is the next level down that keeps it (``depth`` = MACs)."""
 
-    def __init__(self, layer, arch, nest, strides, tensor, parent, child):
-        self.arch, self.tensor, self.parent, self.child = arch, tensor, parent, child
-        self.depth = len(arch.levels)
+    def __init__(self, layer, depth, nest, strides, tensor, parent, child):
+        self.tensor, self.parent, self.child, self.depth = tensor, parent, child, depth
         self.axes = tensor_axes(layer, tensor)
         self.above = [(pos, loop) for pos, (lvl, loop) in enumerate(nest) if lvl < child and not loop.spatial]
         self.between = [(pos, loop) for pos, (lvl, loop) in enumerate(nest)

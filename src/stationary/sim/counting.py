@@ -216,6 +216,9 @@ def count_accesses(layer: Layer, arch: Arch, mapping: Mapping, *, validate: bool
     """Every read, fill, update and drain per level and tensor, and the words crossing each fan-out."""
     if validate:
         check(layer, arch, mapping)
+    if not mapping.perfect:
+        from stationary.sim.guarded import count_guarded   # tiles change shape at the edges
+        return count_guarded(layer, arch, mapping)
     depth = len(arch.levels)
     totals: dict[tuple[int, Tensor], list[int]] = {}
     network: dict[tuple[str, Tensor], int] = {}

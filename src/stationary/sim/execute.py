@@ -55,6 +55,19 @@ def _tile_offsets(layer: Layer, mapping: Mapping, tensor: Tensor, extent: dict[D
     return odometer((extent[d], coef[d]) for d in _ORDER[tensor])
 
 
+def _tile_valid(layer: Layer, tensor: Tensor, extent: dict[Dim, int], origin: dict[Dim, np.ndarray],
+                sl: slice) -> np.ndarray:
+    """(blocks, tile words): the word's iteration is inside the layer (bounds that leave a remainder run past it;
+    those iterations are skipped)."""
+    order = _ORDER[tensor]
+    valid = None
+    for d in order:
+        index = odometer((extent[e], 1 if e is d else 0) for e in order)
+        ok = origin[d][sl][:, None] + index[None, :] < layer.dims[d]
+        valid = ok if valid is None else valid & ok
+    return valid
+
+
 def execute(layer: Layer, mapping: Mapping, weights: np.ndarray, inputs: np.ndarray,
             precision: Precision) -> Execution:
     """The layer's output computed tile by tile in the mapping's order of blocks."""
@@ -68,26 +81,43 @@ def execute(layer: Layer, mapping: Mapping, weights: np.ndarray, inputs: np.ndar
     origins = {}
     for t in (Tensor.WEIGHT, Tensor.IFMAP, Tensor.PSUM):
         origins[t] = odometer((loop.bound, wt) for lvl, loop, wt in loop_weights(layer, mapping, t) if lvl < inner)
+    guarded = not mapping.perfect
+    if guarded:   # each block's index along each dimension, to skip the iterations past the layer's edge
+        outer = [(loop, place) for (lvl, loop), place in zip(mapping.nest(), mapping.strides()) if lvl < inner]
+        index_of = {d: odometer((loop.bound, place if loop.dim is d else 0) for loop, place in outer) for d in Dim}
     w_rel = _tile_offsets(layer, mapping, Tensor.WEIGHT, extent)
     x_rel = _tile_offsets(layer, mapping, Tensor.IFMAP, extent)
     o_rel = _tile_offsets(layer, mapping, Tensor.PSUM, extent)
     g, m, k = extent[Dim.G], extent[Dim.M], extent[Dim.C] * extent[Dim.R] * extent[Dim.S]
     p = extent[Dim.N] * extent[Dim.E] * extent[Dim.F]
-    out = np.zeros(layer.N * layer.M * layer.E * layer.F, dtype=precision.dtype)
+    out = np.zeros(layer.N * layer.M * layer.E * layer.F + (not mapping.perfect), dtype=precision.dtype)
     blocks = len(origins[Tensor.PSUM])
     per_block = g * m * k * (p if precision.truncating else 1) + len(w_rel) + len(x_rel)
     batch = max(1, BATCH_ELEMENTS // per_block)
     zeros = 0
     for lo in range(0, blocks, batch):
         sl = slice(lo, lo + batch)
-        wt = w[origins[Tensor.WEIGHT][sl, None] + w_rel[None, :]].reshape(-1, g, m, k)
-        xt = x[origins[Tensor.IFMAP][sl, None] + x_rel[None, :]].reshape(-1, g, k, p)
-        zeros += int(np.count_nonzero(xt == 0)) * m
+        w_addr = origins[Tensor.WEIGHT][sl, None] + w_rel[None, :]
+        x_addr = origins[Tensor.IFMAP][sl, None] + x_rel[None, :]
+        o_addr = (origins[Tensor.PSUM][sl, None] + o_rel[None, :]).ravel()
+        if guarded:
+            w_ok = _tile_valid(layer, Tensor.WEIGHT, extent, index_of, sl)
+            x_ok = _tile_valid(layer, Tensor.IFMAP, extent, index_of, sl)
+            o_ok = _tile_valid(layer, Tensor.PSUM, extent, index_of, sl).ravel()
+            wt = np.where(w_ok, w[np.where(w_ok, w_addr, 0)], 0).reshape(-1, g, m, k)
+            xt = np.where(x_ok, x[np.where(x_ok, x_addr, 0)], 0).reshape(-1, g, k, p)
+            x_zero = ((xt == 0) & x_ok.reshape(xt.shape)).astype(np.int64)
+            zeros += int(np.einsum("bgmk,bgkp->", w_ok.reshape(wt.shape).astype(np.int64), x_zero))
+            o_addr = np.where(o_ok, o_addr, len(out) - 1)     # skipped iterations add 0 into a spare word
+        else:
+            wt = w[w_addr].reshape(-1, g, m, k)
+            xt = x[x_addr].reshape(-1, g, k, p)
+            zeros += int(np.count_nonzero(xt == 0)) * m
         if precision.truncating:
             part = precision.product(wt[..., None], xt[:, :, None, :, :]).sum(axis=3)
         else:
             part = np.matmul(wt, xt)
-        np.add.at(out, (origins[Tensor.PSUM][sl, None] + o_rel[None, :]).ravel(), part.ravel())
-    out = precision.finish(out)
+        np.add.at(out, o_addr, part.ravel())
+    out = precision.finish(out[:layer.N * layer.M * layer.E * layer.F])
     # the dense output layout is (N, G, M/G, E, F); groups then filters is the framework's M order
     return Execution(out.reshape(layer.N, layer.M, layer.E, layer.F), blocks, zeros)

@@ -103,6 +103,8 @@ def _saved_reads(layer, arch, mapping, tensor, nonzero, zero_macs) -> tuple[int,
     """Reads of ``tensor`` at its innermost keeper that serve only MACs with a zero input."""
     depth = len(arch.levels)
     parent = max(i for i in range(depth) if tensor in kept(arch, mapping, i))
+    if not mapping.perfect:
+        return _saved_reads_guarded(layer, mapping, tensor, parent, nonzero), arch.levels[parent].name
     hop = Hop(layer, mapping, tensor, parent, depth)
     if hop.per_parent == 1:       # one MAC per read: a read is saved with its MAC
         return zero_macs, arch.levels[parent].name
@@ -118,6 +120,19 @@ def _saved_reads(layer, arch, mapping, tensor, nonzero, zero_macs) -> tuple[int,
         keys = local * hop.space + words
         saved += n_distinct(keys.ravel()) - n_distinct(keys[busy])
     return saved, arch.levels[parent].name
+
+
+def _saved_reads_guarded(layer, mapping, tensor, parent, nonzero) -> int:
+    """The same with remainders: only MACs with work count, and every read serves only the working ones."""
+    from stationary.sim.guarded import GuardedHop, working
+    depth = len(mapping.levels)
+    hop, x_hop = GuardedHop(layer, mapping, tensor, parent, depth), GuardedHop(layer, mapping, Tensor.IFMAP, parent,
+                                                                               depth)
+    steps, insts = np.nonzero(working(hop))
+    words = hop.step_origin[steps] + hop.instance_origin[insts]
+    busy = nonzero[x_hop.step_origin[steps] + x_hop.instance_origin[insts]]
+    keys = (steps * hop.parents + insts // hop.per_parent) * hop.space + words
+    return n_distinct(keys) - n_distinct(keys[busy])
 
 
 @dataclass(frozen=True, slots=True)
