@@ -157,36 +157,36 @@ def _point_sums(items, rep_mid: bool):
 
 def _lattice_sums(axis, descs: list[_Descriptors]):
     """|N|, |N and O| summed over children and the per-parent union sizes |U N|, |U N| - |U (N - O)| summed over
-    parents, for a two-dimension axis (the input's H or W): coordinates ``sum(coef x index)`` as sets."""
+    parents, for a two-dimension axis (the input's H or W): coordinates ``sum(coef x index)`` as sets, keyed by
+    child (or parent) so that one sort counts them all."""
     out = np.zeros(4, dtype=np.int64)
-    (d1, c1), (d2, c2) = axis.terms
+    (_, c1), (_, c2) = axis.terms
     g1, g2 = descs
+    span1 = max(int(max(la.max(), lb.max())) for _, _, lb, la in g1.items)
+    span2 = max(int(max(la.max(), lb.max())) for _, _, lb, la in g2.items)
+    h1, m1, h2, m2 = len(g1.hi), len(g1.mid), len(g2.hi), len(g2.mid)
+    shape = (h1, h2, m1, m2, max(span1, 1), max(span2, 1))
+    i = np.arange(shape[4]).reshape(1, 1, 1, 1, -1, 1)
+    j = np.arange(shape[5]).reshape(1, 1, 1, 1, 1, -1)
+    pos = (c1 * (g1.hi[:, None, None, None] + g1.mid[None, None, :, None])
+           + c2 * (g2.hi[None, :, None, None] + g2.mid[None, None, None, :]))[..., None, None] + c1 * i + c2 * j
+    child = np.arange(h1 * h2 * m1 * m2).reshape(h1, h2, m1, m2)[..., None, None]
     for w1, delta1, lb1, la1 in g1.items:
         for w2, delta2, lb2, la2 in g2.items:
-            acc = np.zeros(4, dtype=np.int64)
-            for h1 in range(len(g1.hi)):
-                for h2 in range(len(g2.hi)):
-                    new_sets, old_sets = [], []
-                    for m1 in range(len(g1.mid)):
-                        for m2 in range(len(g2.mid)):
-                            base = c1 * (g1.hi[h1] + g1.mid[m1]) + c2 * (g2.hi[h2] + g2.mid[m2])
-                            new = _grid(base + c1 * delta1 + c2 * delta2, c1, la1[h1, m1], c2, la2[h2, m2])
-                            old = _grid(base, c1, lb1[h1, m1], c2, lb2[h2, m2]) if lb1 is not None else new[:0]
-                            new_sets.append(new)
-                            old_sets.append(old)
-                    fresh = [np.setdiff1d(n, o, assume_unique=True) for n, o in zip(new_sets, old_sets)]
-                    union = np.unique(np.concatenate(new_sets)).size
-                    union_fresh = np.unique(np.concatenate(fresh)).size
-                    acc += [sum(len(n) for n in new_sets), sum(len(n) - len(f) for n, f in zip(new_sets, fresh)),
-                            union, union - union_fresh]
-            out += w1 * w2 * acc
+            def held(l1, l2):
+                return (i < l1[:, None, :, None, None, None]) & (j < l2[None, :, None, :, None, None])
+            new_ok, old_ok = np.broadcast_to(held(la1, la2), shape), np.broadcast_to(held(lb1, lb2), shape)
+            new_val = pos + c1 * delta1 + c2 * delta2
+            lo = min(int(pos.min()), int(new_val.min()))
+            width = max(int(pos.max()), int(new_val.max())) - lo + 1
+            new_keys = np.unique((np.broadcast_to(child, shape) * width + new_val - lo)[new_ok])
+            old_keys = np.unique((np.broadcast_to(child, shape) * width + pos - lo)[old_ok])
+            kept = np.isin(new_keys, old_keys, assume_unique=True)
+            per_parent = (new_keys // width) // (m1 * m2) * width + new_keys % width
+            union = np.unique(per_parent).size
+            union_fresh = np.unique(per_parent[~kept]).size
+            out += w1 * w2 * np.array([new_keys.size, int(kept.sum()), union, union - union_fresh])
     return out
-
-
-def _grid(origin: int, c1: int, n1: int, c2: int, n2: int) -> np.ndarray:
-    if n1 <= 0 or n2 <= 0:
-        return np.zeros(0, dtype=np.int64)
-    return np.unique(origin + c1 * np.arange(n1)[:, None] + c2 * np.arange(n2)[None, :])
 
 
 def _axis_terms(layer, tensor: Tensor):
