@@ -140,3 +140,19 @@ def test_map_that_does_not_cover_the_layer_is_located_at_the_file(tmp_path):
     arch = preset("timeloop-eyeriss-like")
     with pytest.raises(StationaryError, match=r"short\.yaml: layer CONV1: field 'M' = 48"):
         load_timeloop_mapping(path, arch, load_timeloop_problem(PROBLEM, name="CONV1"))
+
+
+def test_ruby_remainders_round_trip_through_map_yaml():
+    """CONV1's 55 output rows as 8 strips of 7 (the last runs 6) go to a map.yaml as Ruby writes them and back."""
+    from stationary.mapping import LevelMapping, Loop, Mapping
+    from stationary.mapping.timeloop_write import timeloop_map_yaml
+    from stationary.workload import conv
+    arch, layer = preset("eyeriss"), conv("CONV1", 96, 3, 227, 11, stride=4)
+    mapping = Mapping((LevelMapping(temporal=(Loop(Dim.E, 8), Loop(Dim.M, 6))),
+                       LevelMapping(temporal=(Loop(Dim.C, 3), Loop(Dim.F, 55)),
+                                    spatial=(Loop(Dim.R, 11, Axis.Y), Loop(Dim.E, 7, Axis.X))),
+                       LevelMapping(temporal=(Loop(Dim.M, 16), Loop(Dim.S, 11))))).fitted(layer.dims)
+    text = timeloop_map_yaml(mapping, arch)
+    assert "P7,6" in text.replace("=", "")
+    back = load_timeloop_mapping(text, arch)       # (the weights' tile outgrows the chip's 8 kB: not checked here)
+    assert back == mapping and back.extents() == layer.dims

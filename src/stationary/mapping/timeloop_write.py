@@ -64,13 +64,13 @@ def _directive(target: str, kind: str, loops: tuple[Loop, ...]) -> dict:
     if any(loop.dim is Dim.G for loop in loops if loop.bound > 1):
         raise StationaryError("Timeloop's CNN-layer problem has no groups: a loop over G cannot be written",
                               where=f"level {target}", field=kind, value=[str(l) for l in loops])
-    bounds: dict[Dim, int] = {}
+    bounds: dict[Dim, str] = {}
     for loop in loops:
         if loop.dim in bounds:
             raise StationaryError(f"two {kind} loops over {_name(loop.dim)} at one level: a Timeloop directive "
                                   "takes one factor per dimension", where=f"level {target}", field=kind,
                                   value=[str(l) for l in loops])
-        bounds[loop.dim] = loop.bound
+        bounds[loop.dim] = loop.factor_text       # "7", or Ruby's "7,6" when the last pass runs 6
     placed = [loop.dim for loop in reversed(loops)]
     order = placed + [d for d in _ORDER if d not in bounds]
     return {"target": target, "type": kind,
@@ -101,7 +101,7 @@ def timeloop_map_txt(mapping: Mapping, arch: Arch, layer=None) -> str:
         temporal = [loop for loop in lm.temporal if loop.bound > 1] or [Loop(Dim.F, 1)]
         for loop in temporal + [loop for loop in lm.spatial if loop.bound > 1]:
             kind = f" (Spatial-{loop.axis.value})" if loop.spatial else ""
-            lines.append(f"|{' ' * (2 * depth + 1)}for {_name(loop.dim)} in [0:{loop.bound}){kind}")
+            lines.append(f"|{' ' * (2 * depth + 1)}for {_name(loop.dim)} in [0:{loop.factor_text}){kind}")
             depth += 1
         lines.append("")
     return "\n".join(lines) + "\n"
