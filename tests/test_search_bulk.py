@@ -17,15 +17,23 @@ from strategies import _primes, archs, layers
 
 
 @st.composite
-def candidates(draw, layer, arch, count):
-    """Tiling rows (every prime factor of every dim in a random slot, fan-outs respected), random orders."""
+def candidates(draw, layer, arch, count, remainders=False):
+    """Tiling rows (every prime factor of every dim in a random slot, fan-outs respected), random orders. With
+    ``remainders``, some dims get bounds whose product passes the dim instead (a ceil-divided split)."""
     sl = slots(arch)
     temporal = {s.level: k for k, s in enumerate(sl) if s.axis is None}
     rows, orders = [], []
     for _ in range(count):
         row = np.ones((len(DIMS), len(sl)), dtype=np.int64)
         for j, d in enumerate(DIMS):
-            for p in _primes(layer.dims[d]):
+            size = layer.dims[d]
+            if remainders and size > 2 and draw(st.booleans()):
+                parts = [draw(st.integers(2, size - 1)) for _ in range(draw(st.integers(1, 2)))]
+                while np.prod(parts) < size:
+                    parts.append(2)
+            else:
+                parts = _primes(size)
+            for p in parts:
                 k = draw(st.integers(0, len(sl) - 1))
                 if sl[k].axis is not None and row[:, k].prod() * p > fanout(arch, sl[k]):
                     k = temporal[sl[k].level]
@@ -35,18 +43,19 @@ def candidates(draw, layer, arch, count):
     return np.array(rows), np.array(orders, dtype=np.int64)
 
 
-def mapping_of(row, order, arch, bypass):
+def mapping_of(row, order, arch, bypass, sizes=None):
     sl = slots(arch)
     t = {s.level: k for k, s in enumerate(sl) if s.axis is None}
     dims = [tuple(DIMS[d] for d in order[i] if row[d, t[i]] > 1) for i in range(len(arch.levels))]
-    return build(row, arch, bypass, dims)
+    mapping = build(row, arch, bypass, dims)
+    return mapping.fitted(sizes) if sizes else mapping
 
 
 def assert_equal_to_model(layer, arch, bypass, rows, orders):
     batch = evaluate_batch(layer, arch, bypass, rows, orders)
     compared = 0
     for j in range(len(rows)):
-        mapping = mapping_of(rows[j], orders[j], arch, bypass)
+        mapping = mapping_of(rows[j], orders[j], arch, bypass, layer.dims)
         try:
             check(layer, arch, mapping)
         except StationaryError:
@@ -71,6 +80,17 @@ def test_every_count_energy_and_cycles_equal_the_model(data):
     bypass = tuple(frozenset() if i == 0 else frozenset(t for t in level.keeps if data.draw(st.integers(0, 3)) == 0)
                    for i, level in enumerate(arch.levels))
     rows, orders = data.draw(candidates(layer, arch, data.draw(st.integers(1, 6))))
+    assume(assert_equal_to_model(layer, arch, bypass, rows, orders) > 0)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_rows_with_remainders_equal_the_model(data):
+    """Rows whose bounds pass a dim (fitted with residuals) beside exact ones in one batch."""
+    layer, arch = data.draw(layers(5)), data.draw(archs())
+    bypass = tuple(frozenset() if i == 0 else frozenset(t for t in level.keeps if data.draw(st.integers(0, 3)) == 0)
+                   for i, level in enumerate(arch.levels))
+    rows, orders = data.draw(candidates(layer, arch, data.draw(st.integers(1, 4)), remainders=True))
     assume(assert_equal_to_model(layer, arch, bypass, rows, orders) > 0)
 
 

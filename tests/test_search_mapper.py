@@ -25,13 +25,20 @@ def _small_arch(rf_words=6, fanout=2) -> Arch:
     ))
 
 
-def _brute_force(layer, arch, objective):
-    """Every mapping of the space by hand: each dim's factors over every slot, every bypass, every loop order."""
+def _brute_force(layer, arch, objective, remainders=False):
+    """Every mapping of the space by hand: each dim's factors over every slot, every bypass, every loop order.
+    With ``remainders``, each dim's ceil-divided splits too (``tiling.ceil_splits``, fitted to the layer)."""
+    from stationary.search.space import fanout
+    from stationary.search.tiling import ceil_splits
     sl = slots(arch)
     dims = [d for d in DIMS if layer.dims[d] > 1]
+    caps = tuple(fanout(arch, s) if s.axis is not None else 8 for s in sl)
+    splits = [list(factorizations(layer.dims[d], len(sl))) + (ceil_splits(layer.dims[d], caps)
+                                                              if remainders and layer.dims[d] > 2 else [])
+              for d in dims]
     bypasses = [frozenset(c) for r in range(4) for c in itertools.combinations(TENSORS, r)]
     best = None
-    for split in itertools.product(*(factorizations(layer.dims[d], len(sl)) for d in dims)):
+    for split in itertools.product(*splits):
         for inner_bypass in itertools.product(bypasses, repeat=len(arch.levels) - 1):
             bypass = (frozenset(),) + inner_bypass
             per_level = []
@@ -43,7 +50,7 @@ def _brute_force(layer, arch, objective):
                 per_level.append([LevelMapping(p, spatial, bypass[i] & arch.levels[i].keeps)
                                   for p in itertools.permutations(temporal)])
             for levels in itertools.product(*per_level):
-                mapping = Mapping(levels)
+                mapping = Mapping(levels).fitted(layer.dims)
                 try:
                     check(layer, arch, mapping)
                 except StationaryError:
@@ -122,3 +129,25 @@ def test_objective_parse():
     assert Objective.parse("EDP") is Objective.EDP
     with pytest.raises(StationaryError, match="objective"):
         Objective.parse("speed")
+
+
+REMAINDER_CASES = [
+    # E = 5 under a 2-row filter on a 2-wide array: 2 + 2 + 1 rows, or 3 passes of 2 with the last running 1
+    (Layer("halo5", LayerKind.CONV, M=1, C=1, H=6, W=1, R=2, S=1), _small_arch(rf_words=4)),
+    (Layer("fc3", LayerKind.FC, M=3, C=3), _small_arch(rf_words=4)),
+]
+
+
+@pytest.mark.parametrize("objective", [Objective.ENERGY, Objective.DELAY_ENERGY])
+@pytest.mark.parametrize("layer,arch", REMAINDER_CASES, ids=[l.name for l, _ in REMAINDER_CASES])
+def test_optimal_against_brute_force_with_remainders(layer, arch, objective):
+    """Exact over exact factors and ceil-divided splits together; the polish may only improve on that."""
+    r = search(layer, arch, None, objective=objective, budget=10**6, remainders=True)
+    check(layer, arch, r.best.mapping)
+    found = objective.key(r.best.energy.total, r.best.latency.cycles)
+    brute = _brute_force(layer, arch, objective, remainders=True)
+    assert found <= brute
+    if r.optimal:                   # proven over the space: the brute force agrees
+        assert found == brute
+    perfect = search(layer, arch, None, objective=objective, budget=10**6)
+    assert found <= objective.key(perfect.best.energy.total, perfect.best.latency.cycles)

@@ -65,8 +65,10 @@ def _select(network: Network, layers: Iterable[str] | None, kinds: Iterable[Laye
 
 def evaluate(network, arch, *, dataflow="rs", objective="delay,energy", batch: int | None = None,
              layers: Iterable[str] | None = None, kinds: Iterable[LayerKind] | None = None,
-             jobs: int = 1, progress: bool = False, algorithm=None) -> NetworkResult:
-    """Map every selected layer with the mapper (best mapping for ``objective`` under ``dataflow``) and evaluate it.
+             jobs: int = 1, progress: bool = False, algorithm=None,
+             remainders: bool = False) -> NetworkResult:
+    """Map every selected layer with the mapper (best mapping for ``objective`` under ``dataflow``; with
+    ``remainders``, bounds that need not divide their dimension too) and evaluate it.
 
     ``algorithm`` (``im2col``, ``winograd:m,r``, ``fft``, ``strassen:d``; see :mod:`stationary.algo`) first
     rewrites each layer into the GEMMs the algorithm runs (layers it does not apply to stay as they are); the
@@ -83,13 +85,13 @@ def evaluate(network, arch, *, dataflow="rs", objective="delay,energy", batch: i
     if algorithm is not None:
         from stationary.algo import rewrite
         chosen = [new for layer in chosen for new in rewrite(layer, algorithm)]
-    tasks = [(layer, hw, flow, goal) for layer in chosen]
+    tasks = [(layer, hw, flow, goal, remainders) for layer in chosen]
     return NetworkResult(net.name, hw, tuple(_run_all(_best, tasks, jobs, progress and jobs == 1)))
 
 
-def _best(layer, arch, flow, goal, progress=False):
+def _best(layer, arch, flow, goal, remainders=False, progress=False):
     from stationary.search import search
-    return search(layer, arch, flow, objective=goal, progress=progress).best
+    return search(layer, arch, flow, objective=goal, progress=progress, remainders=remainders).best
 
 
 def _run_all(fn, tasks, jobs: int | None, progress: bool) -> list:

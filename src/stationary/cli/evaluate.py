@@ -34,6 +34,8 @@ def register(sub) -> None:
     p.add_argument("--algorithm", metavar="METHOD",
                    help="rewrite each layer first into the GEMMs of im2col, winograd:m,r, fft or strassen:depth "
                         "(layers it cannot run stay direct)")
+    p.add_argument("--remainders", action="store_true",
+                   help="the mapper also tries bounds that do not divide their dimension (last pass shorter)")
     p.add_argument("--json", action="store_true", help="print JSON, one object per layer")
     p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report")
     p.set_defaults(run=run)
@@ -49,7 +51,8 @@ def run(args) -> int:
                               value=args.conventions)
     result = api.evaluate(args.network, _arch(args), dataflow=args.dataflow or "rs",
                           objective=args.objective or "delay,energy", batch=args.batch, layers=args.layer,
-                          jobs=args.jobs, algorithm=args.algorithm)
+                          jobs=args.jobs, algorithm=args.algorithm,
+                          remainders=args.remainders)
     if args.json:
         print_json(network_json(result))
     else:

@@ -113,18 +113,21 @@ class _Descriptors:
     """Per-dimension transitions deduplicated: (weight, delta, lengths before, lengths after)."""
 
     def __init__(self, geo: Geometry, d: Dim, counts, before, after, representative: bool):
+        self.hi, self.mid = geo.hi[d], geo.mid[d]
+        self.items = []
         n = len(counts)
-        lb = geo.lengths(d, before, representative) if n else np.zeros((0, len(geo.hi[d]), len(geo.mid[d])))
+        if not n:          # no step of this kind (the loop never advances): every sum over it is 0
+            return
+        lb = geo.lengths(d, before, representative)
         lb[before < 0] = 0
         la = geo.lengths(d, after, representative)
         delta = np.where(before < 0, 0, after - before)
         keys = np.concatenate([delta[:, None], lb.reshape(n, -1), la.reshape(n, -1)], axis=1)
         uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
         weights = np.bincount(inverse.ravel(), weights=counts, minlength=len(uniq)).astype(np.int64)
-        shape = lb.shape[1:]
-        self.items = [(int(w), int(k[0]), k[1:1 + lb[0].size].reshape(shape) if n else None,
-                       k[1 + lb[0].size:].reshape(shape)) for w, k in zip(weights, uniq)]
-        self.hi, self.mid = geo.hi[d], geo.mid[d]
+        shape, size = lb.shape[1:], lb[0].size
+        self.items = [(int(w), int(k[0]), k[1:1 + size].reshape(shape), k[1 + size:].reshape(shape))
+                      for w, k in zip(weights, uniq)]
 
 
 def _interval_sums(items, rep_mid: bool):
@@ -162,6 +165,8 @@ def _lattice_sums(axis, descs: list[_Descriptors]):
     out = np.zeros(4, dtype=np.int64)
     (_, c1), (_, c2) = axis.terms
     g1, g2 = descs
+    if not g1.items or not g2.items:
+        return out
     span1 = max(int(max(la.max(), lb.max())) for _, _, lb, la in g1.items)
     span2 = max(int(max(la.max(), lb.max())) for _, _, lb, la in g2.items)
     h1, m1, h2, m2 = len(g1.hi), len(g1.mid), len(g2.hi), len(g2.mid)

@@ -84,4 +84,10 @@ def tiling_bounds(rows: np.ndarray, layer: Layer, arch: Arch, bypass) -> tuple[n
     for i, level in enumerate(arch.levels):
         if level.bandwidth_words_per_cycle is not None:
             cycles = np.maximum(cycles, np.ceil(level_words[i] / arch.instances(i) / level.bandwidth_words_per_cycle))
+    sizes = np.array([layer.dims[d] for d in DIMS])
+    past = (rows.prod(axis=2) != sizes[None, :]).any(axis=1)
+    if past.any():   # bounds past a dimension (remainders): tiles above are padded, so only the layer-wide floors hold
+        units = rows[:, :, [k for k, s in enumerate(sl) if s.axis is not None]].prod(axis=(1, 2))
+        energy = np.where(past, compulsory_energy(layer, arch), energy)
+        cycles = np.where(past, np.ceil(layer.macs / units), cycles)
     return energy, cycles

@@ -59,9 +59,58 @@ class Batch:
 
 def evaluate_batch(layer: Layer, arch: Arch, bypass, rows: np.ndarray, orders: np.ndarray) -> Batch:
     """The model's counts, energy and cycles for every candidate (``rows``: n x 8 x slots, ``orders``: n x levels
-    x 8 dimension indices). Tilings are taken as legal (fits and fan-outs are the enumeration's job)."""
+    x 8 dimension indices). Tilings are taken as legal (fits and fan-outs are the enumeration's job).
+
+    A row whose bounds multiply past a dimension (a ceil-divided split: the last iteration covers the remainder)
+    is fitted (``Mapping.fitted``) and counted by the model's remainder path (:mod:`stationary.model.imperfect`)
+    one candidate at a time: the closed forms over arrays below hold for exact factors only."""
     rows = np.asarray(rows, dtype=np.int64)
-    ctx = _Context(layer, arch, rows, np.asarray(orders, dtype=np.int64))
+    orders = np.asarray(orders, dtype=np.int64)
+    sizes = np.array([layer.dims[d] for d in DIMS], dtype=np.int64)
+    exact = (rows.prod(axis=2) == sizes[None, :]).all(axis=1) if len(rows) else np.ones(0, dtype=bool)
+    if exact.all():
+        return _exact_batch(layer, arch, bypass, rows, orders)
+    parts = [(np.flatnonzero(exact), _exact_batch(layer, arch, bypass, rows[exact], orders[exact]))] \
+        if exact.any() else []
+    parts.append((np.flatnonzero(~exact), _remainder_batch(layer, arch, bypass, rows[~exact], orders[~exact])))
+    return _merged(len(rows), parts)
+
+
+def _remainder_batch(layer: Layer, arch: Arch, bypass, rows: np.ndarray, orders: np.ndarray) -> Batch:
+    from stationary.model.evaluate import evaluate
+    from stationary.search.mapper import build_indexed
+    n = len(rows)
+    energy, cycles, steps = np.zeros(n), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    counts: dict = {}
+    network: dict = {}
+    for j in range(n):
+        mapping = build_indexed(rows[j], orders[j], arch, bypass).fitted(layer.dims)
+        r = evaluate(layer, arch, mapping, validate=False)
+        energy[j], cycles[j], steps[j] = r.energy.total, r.latency.cycles, r.counts.steps
+        for c in r.counts.levels:
+            counts.setdefault((c.level, c.tensor), np.zeros((n, 4), dtype=np.int64))[j] = \
+                (c.reads, c.fills, c.updates, c.drains)
+        for net in r.counts.network:
+            network.setdefault((net.level, net.tensor), np.zeros(n, dtype=np.int64))[j] = net.transfers
+    return Batch(energy, cycles, steps, counts, network)
+
+
+def _merged(n: int, parts: list) -> Batch:
+    """One batch from batches of disjoint candidate subsets (``(indices, batch)`` pairs)."""
+    energy, cycles, steps = np.zeros(n), np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64)
+    counts: dict = {}
+    network: dict = {}
+    for idx, b in parts:
+        energy[idx], cycles[idx], steps[idx] = b.energy, b.cycles, b.steps
+        for key, value in b.counts.items():
+            counts.setdefault(key, np.zeros((n, 4), dtype=np.int64))[idx] = value
+        for key, value in b.network.items():
+            network.setdefault(key, np.zeros(n, dtype=np.int64))[idx] = value
+    return Batch(energy, cycles, steps, counts, network)
+
+
+def _exact_batch(layer: Layer, arch: Arch, bypass, rows: np.ndarray, orders: np.ndarray) -> Batch:
+    ctx = _Context(layer, arch, rows, orders)
     totals: dict = {}
     network: dict = {}
     depth = len(arch.levels)

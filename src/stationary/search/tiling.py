@@ -19,13 +19,14 @@ from functools import lru_cache
 import numpy as np
 
 from stationary.arch.spec import Arch
-from stationary.core import DIMS, Dim, StationaryError, Tensor
+from stationary.core import DIMS, Dim, StationaryError, Tensor, divisors
 from stationary.mapping.dataflows import Dataflow
 from stationary.search.space import allowed_slots, factorizations, fanout, slots
 from stationary.workload.layer import Layer
 
 _D = {d: k for k, d in enumerate(DIMS)}
 _CHUNK = 1 << 20   # rows expanded at once
+REMAINDER_TEMPORAL_CAP = 8   # a temporal loop's bound at a remainder's boundary (spatial ones: the fan-out)
 N, G, M, C, E, F, R, S = (_D[d] for d in (Dim.N, Dim.G, Dim.M, Dim.C, Dim.E, Dim.F, Dim.R, Dim.S))
 
 
@@ -93,30 +94,71 @@ def fits(rows: np.ndarray, layer: Layer, arch: Arch, bypassed) -> np.ndarray:
     return keep
 
 
-def dim_options(layer: Layer, arch: Arch, dataflow: Dataflow | None, bypassed, dim: Dim) -> np.ndarray:
+def ceil_splits(size: int, caps: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """Splits of ``size`` over slots (outermost first) that leave a remainder: the slots inside a boundary slot
+    ``k`` split a divisor ``t`` of ``size`` exactly, slot ``k`` takes any bound ``b`` up to ``caps[k]`` with ``b x t``
+    not dividing ``size``, and the slots outside cover ``ceil(size / (b x t))`` exactly, its outermost loop
+    needing every iteration (as ``Mapping.fitted`` makes it). So a dimension is cut into tiles of any size, the
+    last one smaller, at a spatial loop or under the outermost temporal loop (AccelForge's imperfect factors).
+
+    >>> ceil_splits(5, (5, 2))          # 5 = 2 + 2 + 1: three iterations outside a loop of 2 whose last runs 1
+    [(3, 2)]
+    """
+    out = []
+    n = len(caps)
+    for k in range(1, n):
+        for t in divisors(size):
+            for inner in factorizations(t, n - k - 1) if n - k - 1 else [()]:
+                if n - k - 1 == 0 and t != 1:
+                    continue
+                for b in range(2, min(caps[k], size) + 1):
+                    tile = b * t
+                    if size % tile == 0 or tile >= size:
+                        continue
+                    outer_size = -(-size // tile)
+                    for outer in factorizations(outer_size, k):
+                        stride, ok = tile, True
+                        for f in reversed(outer):      # the outermost loop with a bound above 1 needs all of it
+                            if f > 1:
+                                ok = f == -(-size // stride)
+                            stride *= f
+                        if ok:
+                            out.append(outer + (b,) + inner)
+    return sorted(set(out))
+
+
+def dim_options(layer: Layer, arch: Arch, dataflow: Dataflow | None, bypassed, dim: Dim,
+                remainders: bool = False) -> np.ndarray:
     """Each way to split ``dim`` over the slots the dataflow allows that fits with every other dim at 1
-    (options that do not fit alone never fit): an ``(options, len(slots))`` array of bounds."""
+    (options that do not fit alone never fit): an ``(options, len(slots))`` array of bounds. With ``remainders``,
+    also the ceil-divided splits of :func:`ceil_splits` (bounds multiplying past the dimension)."""
     rules = dataflow.constraints if dataflow else None
     allowed = allowed_slots(arch, rules, dim, f"layer {layer.name}")
-    facts = np.array(factorizations(layer.dims[dim], len(allowed)), dtype=np.int64)
+    splits = list(factorizations(layer.dims[dim], len(allowed)))
+    if remainders and layer.dims[dim] > 2:
+        sl = slots(arch)
+        caps = tuple(fanout(arch, sl[k]) if sl[k].axis is not None else REMAINDER_TEMPORAL_CAP for k in allowed)
+        splits += ceil_splits(layer.dims[dim], caps)
+    facts = np.array(splits, dtype=np.int64)
     alone = np.ones((len(facts), len(DIMS), len(slots(arch))), dtype=np.int64)
     alone[:, _D[dim], list(allowed)] = facts
     return alone[fits(alone, layer, arch, bypassed)][:, _D[dim], :]
 
 
-def space_size(layer: Layer, arch: Arch, dataflow: Dataflow | None, bypassed, limit: int | None = None) -> int:
+def space_size(layer: Layer, arch: Arch, dataflow: Dataflow | None, bypassed, limit: int | None = None,
+               remainders: bool = False) -> int:
     """An upper bound on the number of tilings: the product of each dimension's options that fit alone (counting
     stops once it passes ``limit``; the smallest dimensions are counted first)."""
     size = 1
     for d in sorted((d for d in DIMS if layer.dims[d] > 1), key=lambda d: layer.dims[d]):
-        size *= len(dim_options(layer, arch, dataflow, bypassed, d))
+        size *= len(dim_options(layer, arch, dataflow, bypassed, d, remainders))
         if limit is not None and size > limit:
             break
     return size
 
 
 def tilings(layer: Layer, arch: Arch, dataflow: Dataflow | None, bypassed, *, cap: int | None = None,
-            score=None) -> tuple[np.ndarray, bool]:
+            score=None, remainders: bool = False) -> tuple[np.ndarray, bool]:
     """Every tiling whose tiles fit when level ``i`` keeps ``arch.levels[i].keeps - bypassed[i]``, and whether
     the list is complete. With ``cap``, whenever the partial tilings outnumber it, only the ``cap`` with the
     lowest ``score(rows)`` (the lower bound of the partial tiling, a heuristic there) are carried on, and the
@@ -131,7 +173,7 @@ def tilings(layer: Layer, arch: Arch, dataflow: Dataflow | None, bypassed, *, ca
     required = (rules.spatial_required | rules.rf_required) if rules else frozenset()
     # dims the dataflow pins down first (a beam must not fill their places with others), then the largest
     for d in sorted((d for d in DIMS if sizes[d] > 1), key=lambda d: (d not in required, -sizes[d], DIMS.index(d))):
-        opts = dim_options(layer, arch, dataflow, bypassed, d)
+        opts = dim_options(layer, arch, dataflow, bypassed, d, remainders)
         step = max(1, _CHUNK // max(1, len(opts)))
         kept = []
         for lo in range(0, len(rows), step):      # in chunks, so rows x options never fills memory
