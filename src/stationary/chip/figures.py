@@ -1,15 +1,16 @@
 """Chip-level figures: the configuration's counts with zero gating, priced by the 65 nm pJ table, at 200 MHz.
 
-Per layer: processing latency (the array's cycles; gating saves energy, not time), latency (the larger of that and
-the DRAM traffic over the chip's 64-bit, 90 MHz link), power = energy / latency, DRAM traffic with and without RLC
+Per layer: processing latency (the array's cycles; gating saves energy, not time), latency (that plus the cycles the
+array waits for the chip's link, :mod:`stationary.chip.link`), power = energy / latency, DRAM traffic with and
+without RLC
 (feature maps in DRAM except the first layer's input; filters and partial-sum spills raw), buffer traffic, active
 PEs, non-zero MACs.
 
 >>> from stationary.model.counts import AccessCounts
 >>> f = LayerFigures("x", macs=10**9, nonzero_macs=5 * 10**8, energy_pj=2e9, cycles=2 * 10**6, dram_bytes=10**6,
-...                  dram_bytes_rlc=5 * 10**5, glb_bytes=10**7, active_pes=150, link_bytes_per_s=720e6, clock_mhz=200)
->>> f.processing_latency_ms, round(f.power_mw, 1)        # 2e6 cycles / 200 MHz; 2 mJ / 10 ms
-(10.0, 200.0)
+...                  dram_bytes_rlc=5 * 10**5, glb_bytes=10**7, active_pes=150, stall_cycles=5 * 10**5, clock_mhz=200)
+>>> f.processing_latency_ms, f.latency_ms, round(f.power_mw, 1)      # 2e6 + 0.5e6 cycles / 200 MHz; 2 mJ / 12.5 ms
+(10.0, 12.5, 160.0)
 """
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ class LayerFigures:
     dram_bytes_rlc: float | None
     glb_bytes: float
     active_pes: int
-    link_bytes_per_s: float
+    stall_cycles: int        # cycles the array waits for the off-chip link
     clock_mhz: float
 
     @property
@@ -61,8 +62,7 @@ class LayerFigures:
 
     @property
     def latency_ms(self) -> float:
-        dram = self.dram_bytes_rlc if self.dram_bytes_rlc is not None else self.dram_bytes
-        return max(self.processing_latency_ms, dram / self.link_bytes_per_s * 1e3)
+        return (self.cycles + self.stall_cycles) / (self.clock_mhz * 1e3)
 
     @property
     def power_mw(self) -> float:
@@ -75,6 +75,7 @@ class LayerFigures:
     def json(self) -> dict:
         mb = 1e-6
         return {"layer": self.layer, "latency_ms": self.latency_ms, "processing_latency_ms": self.processing_latency_ms,
+                "stall_ms": self.latency_ms - self.processing_latency_ms,
                 "power_mw": self.power_mw, "energy_uj": self.energy_pj * 1e-6,
                 "dram_mb": None if self.dram_bytes_rlc is None else self.dram_bytes_rlc * mb,
                 "dram_mb_uncompressed": self.dram_bytes * mb, "glb_mb": self.glb_bytes * mb,
@@ -91,7 +92,7 @@ def total(figures: list[LayerFigures], name: str = "total") -> LayerFigures:
                        sum(f.energy_pj for f in figures), cycles, sum(f.dram_bytes for f in figures), rlc,
                        sum(f.glb_bytes for f in figures),
                        round(sum(f.active_pes * f.cycles for f in figures) / cycles) if cycles else 0,
-                       f0.link_bytes_per_s, f0.clock_mhz)
+                       sum(f.stall_cycles for f in figures), f0.clock_mhz)
     return out
 
 

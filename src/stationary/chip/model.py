@@ -1,18 +1,19 @@
-"""The chip's configuration as a mapping, evaluated by the analytical model.
+"""The chip's configuration as one ordinary mapping on the ``eyeriss`` arch, evaluated by the analytical model.
 
-Each group of equal strips becomes one sub-layer (E = strips x width, its own input rows, no vertical padding) and
-one mapping: the PE runs the 1-D row convolution (RF: M p, C q, S; the window slides along F for n images in the
-buffer's innermost loops), the array holds R x width sets times
-r (channels, down the columns) and t (filters), and the loops left over (strips, filter groups, channel groups,
-image groups), each split into a DRAM part and a buffer part, take the legal split and order of least energy: the chip's configuration fixes the
-array and the PE, and the host orders the passes (the paper's optimizer does the same). Groups (G) run at DRAM.
-Strips of a remainder re-read the halo rows they share with the strip before them, as the chip does.
+The PE runs the 1-D row convolution (RF: M p, C q, S; the window slides along F for n images in the buffer's
+innermost loops); the array holds R x width sets times r (channels, down the columns) and t (filters); the strips
+are a temporal loop over E around the array's E loop, whose last pass runs the remainder (CONV1's 55 rows: ``E8``
+outside, ``E7,6`` on the array: seven strips of 7 and one of 6). The loops left over (strips, filter groups,
+channel groups, image groups) are each split between DRAM and the buffer and ordered: the chip's configuration
+fixes the array and the PE, and the host orders the passes (the paper's optimizer does the same). The split and
+order taken is the one of least energy with every strip full (a layer padded to whole strips, exact factors: the
+same model, fast), then the chosen mapping is fitted to the layer and evaluated exactly. Groups (G) run at DRAM.
 
 >>> from stationary.arch import preset
 >>> from stationary.workload import conv
->>> runs = chip_results(conv("c", 384, 256, 15, 3, batch=4), preset("eyeriss"))
->>> sum(r.layer.macs for r in runs) == conv("c", 384, 256, 15, 3, batch=4).macs
-True
+>>> r = chip_result(conv("CONV2", 256, 48, 27, 5, pad=2, groups=2, batch=4), preset("eyeriss"))
+>>> [str(l) for l in r.mapping.levels[1].spatial if l.dim.name == "E"]     # 27 rows: 14 + 13
+['for E in [0:14,13) (spatial X)']
 """
 from __future__ import annotations
 
@@ -27,29 +28,27 @@ from stationary.model.evaluate import LayerResult, evaluate
 from stationary.workload.layer import Layer
 
 
-def strip_groups(config: RSConfig) -> list[tuple[int, int]]:
-    """(width, how many strips) for each run of equal strips, in order."""
-    return [(w, len(list(g))) for w, g in itertools.groupby(config.strips)]
-
-
-def sub_layer(layer: Layer, width: int, count: int, index: int) -> Layer:
-    e = width * count
+def padded(layer: Layer, config: RSConfig) -> Layer:
+    """The layer with its last strip made full (E = strips x width): the proxy the pass order is chosen on."""
+    e = len(config.strips) * config.strips[0]
     if e == layer.E:
         return layer
-    rows = (e - 1) * layer.U + layer.dilation * (layer.R - 1) + 1
-    return replace(layer, name=f"{layer.name}/{index}", H=rows, pad_h=0)
+    rows = (e - 1) * layer.U + layer.dilation * (layer.R - 1) + 1 - layer.pad_h
+    return replace(layer, name=f"{layer.name}/padded", H=rows)
 
 
-def _mappings(layer: Layer, config: RSConfig, width: int, count: int):
+def _mappings(layer: Layer, config: RSConfig):
+    """Every split of the leftover loops between DRAM and the buffer, in every order (full strips)."""
     c = config
     mg = layer.M // layer.G
+    width = c.strips[0]
     tv = max(d for d in range(1, c.t + 1) if c.t % d == 0 and d <= c.sets_vertical // c.r)
     rf = LevelMapping(temporal=(Loop(Dim.M, c.p), Loop(Dim.C, c.q), Loop(Dim.S, layer.S)))
     slide = tuple(l for l in (Loop(Dim.N, c.n), Loop(Dim.F, layer.F)) if l.bound > 1)
     spatial = (Loop(Dim.R, layer.R, Axis.Y), Loop(Dim.C, c.r, Axis.Y), Loop(Dim.M, tv, Axis.Y),
                Loop(Dim.E, width, Axis.X), Loop(Dim.M, c.t // tv, Axis.X))
     spatial = tuple(l for l in spatial if l.bound > 1 or l.dim in (Dim.R, Dim.E))
-    rest = [Loop(Dim.E, count), Loop(Dim.M, mg // (c.p * c.t)), Loop(Dim.C, layer.C // (c.q * c.r)),
+    rest = [Loop(Dim.E, len(c.strips)), Loop(Dim.M, mg // (c.p * c.t)), Loop(Dim.C, layer.C // (c.q * c.r)),
             Loop(Dim.N, layer.N // c.n)]
     rest = [l for l in rest if l.bound > 1]
     group = (Loop(Dim.G, layer.G),) if layer.G > 1 else ()
@@ -62,25 +61,26 @@ def _mappings(layer: Layer, config: RSConfig, width: int, count: int):
                                LevelMapping(temporal=glb_order + slide, spatial=spatial), rf))
 
 
-def chip_results(layer: Layer, arch: Arch, config: RSConfig | None = None) -> list[LayerResult]:
-    """One evaluated result per strip group: the least-energy legal order of the passes."""
+def chip_mapping(layer: Layer, arch: Arch, config: RSConfig | None = None) -> Mapping:
+    """The chip's mapping of a layer: the configuration's array and PE, the passes in the order of least energy."""
     config = config or configure(layer)
-    out = []
-    for i, (width, count) in enumerate(strip_groups(config)):
-        sub = sub_layer(layer, width, count, i)
-        best = None
-        for m in _mappings(sub, config, width, count):
-            try:
-                r = evaluate(sub, arch, m)
-            except StationaryError:
-                continue
-            if best is None or r.energy.total < best.energy.total:
-                best = r
-        if best is None and config.notes:   # the strip streams through the buffer (see the configuration's notes):
-            best = min((evaluate(sub, arch, m, validate=False) for m in _mappings(sub, config, width, count)),
-                       key=lambda r: r.energy.total)
-        if best is None:
-            raise StationaryError("no order of the passes fits the chip's buffer", where=f"layer {layer.name}",
-                                  field="mapping", value=config.strips)
-        out.append(best)
-    return out
+    proxy = padded(layer, config)
+    best = best_energy = None
+    streams = bool(config.notes)   # the strip streams through the buffer: its tiles are not held to capacity
+    for m in _mappings(proxy, config):
+        try:
+            e = evaluate(proxy, arch, m, validate=not streams).energy.total
+        except StationaryError:
+            continue
+        if best is None or e < best_energy:
+            best, best_energy = m, e
+    if best is None:
+        raise StationaryError("no order of the passes fits the chip's buffer", where=f"layer {layer.name}",
+                              field="mapping", value=config.strips)
+    return best.fitted(layer.dims)
+
+
+def chip_result(layer: Layer, arch: Arch, config: RSConfig | None = None) -> LayerResult:
+    """The chip's mapping evaluated by the model (the same ``evaluate`` every mapping goes through)."""
+    config = config or configure(layer)
+    return evaluate(layer, arch, chip_mapping(layer, arch, config), validate=not config.notes)

@@ -4,7 +4,7 @@ the chip's measured figures with the relative error."""
 from __future__ import annotations
 
 from stationary.chip.configuration import describe
-from stationary.chip.run import measured, run_chip
+from stationary.chip.run import compare_with_mapper, measured, run_chip
 from stationary.chip.sparsity import constant, from_yaml, stated
 from stationary.cli._common import add_network_arguments, fraction, load_network_arg, print_json
 from stationary.report.table import format_table
@@ -18,6 +18,8 @@ def register(sub) -> None:
     p.add_argument("--densities", help="YAML file {layer: non-zero fraction}")
     p.add_argument("--json", action="store_true", help="print JSON: per layer and total")
     p.add_argument("--form", help="write the benchmark form (Markdown and JSON) to this path stem")
+    p.add_argument("--no-mapper", action="store_true",
+                   help="skip the mapper's mappings on the same arch (evaluate --arch eyeriss --dataflow rs)")
     p.set_defaults(run=run)
 
 
@@ -35,10 +37,13 @@ def run(args) -> int:
     tot = result.total.json()
     tot["fps"] = result.batch / tot["latency_ms"] * 1e3
     chip = measured(net.name) or {}
+    versus = [] if args.no_mapper else compare_with_mapper(net, result)
     if args.json:
+        layers = [v.json() for v in versus] if versus else [f.json() for f in result.layers]
+        for row in layers:      # the chip's own per-layer figures, where published
+            row["measured"] = (chip.get("layers") or {}).get(row["layer"])
         print_json({"network": net.name, "batch": result.batch, "densities": dens.source,
-                    "layers": [f.json() for f in result.layers], "total": tot,
-                    "measured": chip or None})
+                    "layers": layers, "total": tot, "measured": chip or None})
     else:
         keys = ("latency_ms", "processing_latency_ms", "power_mw", "dram_mb", "dram_mb_uncompressed", "glb_mb",
                 "active_pes", "nonzero_macs", "gmacs", "gmacs_per_w")
@@ -58,6 +63,29 @@ def run(args) -> int:
         print()
         for c in result.configs:
             print(describe(c))
+        if versus:
+            print()
+            print("the chip's mapping beside the mapper's (evaluate --arch eyeriss --dataflow rs), same model:")
+            rows = [[v.chip.layer, _fmt(v.chip.energy_pj * 1e-6), _fmt(v.mapper.energy_pj * 1e-6),
+                     _fmt(v.chip.latency_ms), _fmt(v.mapper.latency_ms), _fmt(v.chip.power_mw),
+                     _fmt(v.mapper.power_mw), _fmt(v.chip.dram_bytes * 1e-6), _fmt(v.mapper.dram_bytes * 1e-6),
+                     str(v.chip.active_pes), str(v.mapper.active_pes)] for v in versus]
+            print(format_table(["layer", "chip uJ", "mapper uJ", "chip ms", "mapper ms", "chip mW", "mapper mW",
+                                "chip DRAM MB raw", "mapper DRAM MB raw", "chip PEs", "mapper PEs"], rows))
+            for v in versus:
+                print(v.verdict())
+        per_layer = chip.get("layers") or {}
+        if per_layer:
+            print()
+            rows = [[f.layer, *(f"{getattr(f, k) if k != 'dram' else f.dram_bytes_rlc * 1e-6:,.1f} / "
+                                f"{per_layer[f.layer][m]:g}" for k, m in (("latency_ms", "latency_ms"),
+                                                                         ("processing_latency_ms",
+                                                                          "processing_latency_ms"),
+                                                                         ("power_mw", "power_mw"),
+                                                                         ("active_pes", "active_pes"),
+                                                                         ("dram", "dram_mb")))]
+                    for f in result.layers if f.layer in per_layer]
+            print(format_table(["layer (model / chip)", "latency ms", "proc ms", "mW", "PEs", "DRAM MB"], rows))
     if args.form:
         _form(args.form, net.name, result, tot)
     return 0

@@ -180,13 +180,15 @@ class Mapping:
             out.append(LevelMapping(tuple(rebuilt[:n]), tuple(rebuilt[n:]), level.bypass))
         return Mapping(tuple(out))
 
-    def live_count(self, spatial: bool) -> int:
+    def live_count(self, spatial: bool, above: int | None = None) -> int:
         """Index tuples of the temporal (or the spatial) loops with some work: per dimension, the tuples whose
-        index (the other loops at 0) stays below the extent; the product over dimensions."""
+        index (the other loops at 0) stays below the extent; the product over dimensions. With ``above``, only
+        the loops of the levels above that one (``above=1``: the passes of the outermost level)."""
         nest, strides, extents = self.nest(), self.strides(), self.extents()
         total = 1
         for dim in DIMS:
-            loops = [(l.bound, s) for (_, l), s in zip(nest, strides) if l.dim is dim and l.spatial is spatial]
+            loops = [(l.bound, s) for (lvl, l), s in zip(nest, strides) if l.dim is dim and l.spatial is spatial
+                     and (above is None or lvl < above)]
             total *= _tuples_below(loops, extents[dim])
         return total
 

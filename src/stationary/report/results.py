@@ -77,7 +77,7 @@ def network_json(result: NetworkResult) -> list[dict]:
         figures = []
         for i, r in enumerate(result.layers):
             nxt = densities.of(result.layers[i + 1].layer.name) if i + 1 < len(result.layers) else None
-            figures.append(figures_of([r], r.layer.name, r.counts.units_used, densities.of(r.layer.name),
+            figures.append(figures_of([r], r.layer.name, densities.of(r.layer.name),
                                       first_layer=(i == 0), output_density=nxt))
         for row, fig in zip(rows, figures):
             row.update({k: v for k, v in fig.json().items() if k != "layer"})
