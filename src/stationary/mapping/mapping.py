@@ -146,10 +146,11 @@ class Mapping:
         return out
 
     def fitted(self, sizes: dict[Dim, int]) -> "Mapping":
-        """The same loops fitted to dimensions of these sizes: per dimension the outermost loop is cut to the
-        iterations it needs (``ceil(size / stride)``) and every residual set from the digits of ``size - 1``, so
-        the loops cover each size exactly (bounds that divide it stay perfect). The bounds of a dimension must
-        multiply to at least its size.
+        """The same loops fitted to dimensions of these sizes: per dimension the outermost loop that needs more
+        than one iteration is cut to what it needs (``ceil(size / stride)``, the loops outside it to 1) and every
+        residual inside it set from the digits of ``size - 1``, so the loops cover each size exactly and every
+        iteration has work (bounds that divide it stay perfect). The bounds of a dimension must multiply to at
+        least its size.
 
         >>> from stationary.core import Dim
         >>> m = Mapping((LevelMapping(temporal=(Loop(Dim.E, 8),)), LevelMapping(temporal=(Loop(Dim.E, 7),))))
@@ -157,13 +158,15 @@ class Mapping:
         ['for E in [0:8)', 'for E in [0:7,6)']
         """
         bounds, nest, strides = self.bounds(), self.nest(), self.strides()
-        first: dict[Dim, int] = {}
+        first: dict[Dim, int] = {}     # per dimension, the outermost loop that needs more than one iteration
         for pos, (_, loop) in enumerate(nest):
             size = sizes.get(loop.dim, 1)
             if bounds[loop.dim] < size:
                 raise StationaryError(f"loop bounds multiply to {bounds[loop.dim]}, less than {loop.dim.name} = "
                                       f"{size}", field=loop.dim.name, value=bounds[loop.dim])
-            first.setdefault(loop.dim, pos)
+            if loop.dim not in first and (-(-size // strides[pos]) > 1 or pos == max(
+                    k for k, (_, l) in enumerate(nest) if l.dim is loop.dim)):
+                first[loop.dim] = pos
         for d, size in sizes.items():
             if size > 1 and d not in first:
                 raise StationaryError(f"no loop covers {d.name} = {size}", field=d.name, value=size)
@@ -171,10 +174,13 @@ class Mapping:
         for level in self.levels:
             rebuilt = []
             for loop in level.loops:
-                size, stride = sizes.get(loop.dim, 1), strides[k]
-                bound = -(-size // stride) if first[loop.dim] == k else loop.bound
-                residual = ((size - 1) // stride) % loop.bound + 1 if first[loop.dim] != k else bound
-                rebuilt.append(Loop(loop.dim, bound, loop.axis, residual))
+                size, stride, lead = sizes.get(loop.dim, 1), strides[k], first.get(loop.dim, k)
+                if k < lead:        # outside the loop that needs it all: one iteration
+                    rebuilt.append(Loop(loop.dim, 1, loop.axis))
+                elif k == lead:
+                    rebuilt.append(Loop(loop.dim, -(-size // stride), loop.axis))
+                else:
+                    rebuilt.append(Loop(loop.dim, loop.bound, loop.axis, ((size - 1) // stride) % loop.bound + 1))
                 k += 1
             n = len(level.temporal)
             out.append(LevelMapping(tuple(rebuilt[:n]), tuple(rebuilt[n:]), level.bypass))
