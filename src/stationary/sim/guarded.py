@@ -107,7 +107,7 @@ class GuardedHop:
             self._tiles[shape] = np.unique(self.point_address[keep])
         return self._tiles[shape]
 
-    def words(self, steps: np.ndarray, insts: np.ndarray, shapes: np.ndarray, shift: np.ndarray | None = None):
+    def words(self, steps: np.ndarray, insts: np.ndarray, shapes: np.ndarray) -> np.ndarray:
         """Keys ``(step x parents + parent) x space + address`` of every word of these (step, instance) tiles, for
         distinct counts per step and parent instance."""
         keys, words = [], []
