@@ -98,4 +98,4 @@ def test_chip_json_gives_the_chip_and_the_mappers_figures_per_layer(tmp_path, ca
     for key in ("layer", "active_pes", "latency_ms", "power_mw", "dram_mb", "stall_ms"):
         assert key in row and key in row["evaluate"] or key == "layer"
     assert row["active_pes"] == round(layer.macs / (row["processing_latency_ms"] * 200e3))
-    assert row["mapper_energy_change"] == pytest.approx(row["evaluate"]["energy_uj"] / row["energy_uj"] - 1)
+    assert row["mapper_energy_change_relative"] == pytest.approx(row["evaluate"]["energy_uj"] / row["energy_uj"] - 1)

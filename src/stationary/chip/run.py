@@ -142,8 +142,8 @@ class MapperComparison:
     def json(self) -> dict:
         out = self.chip.json()
         out["evaluate"] = {k: v for k, v in self.mapper.json().items() if k != "layer"}
-        out.update(same_mapping=self.same_mapping, mapper_energy_change=self.energy_change,
-                   mapper_latency_change=self.latency_change)
+        out.update(same_mapping=self.same_mapping, mapper_energy_change_relative=self.energy_change,
+                   mapper_latency_change_relative=self.latency_change)
         return out
 
     def verdict(self) -> str:
