@@ -105,6 +105,7 @@ class LayerEnergy:
     act_bits: int
     computation: float
     data_movement: dict[str, float] = field(hash=False)
+    dram_bits: float = 0.0   # bits read, filled, updated or drained at the outermost level (densities, widths applied)
 
     @property
     def data_movement_total(self) -> float:
@@ -214,7 +215,6 @@ def estimate(model: Model, arch: Arch, inputs: np.ndarray, *, dataflow: Dataflow
         if name not in names:
             raise StationaryError(f"no such layer in network {model.network.name}", field="layers", value=name)
     data = {d.layer: d for d in layer_data(model, inputs)}
-    e_mac = mac_scale(wbits, abits, arch.word_bits)
     out = []
     for name in chosen:
         layer = model.network[name].with_batch(1)
@@ -222,15 +222,35 @@ def estimate(model: Model, arch: Arch, inputs: np.ndarray, *, dataflow: Dataflow
             result = evaluate(layer, arch, mappings[name])
         else:
             result = best_mapping(layer, arch, dataflow)
-        d = data[name]
-        counts = sparse_counts(result.counts, arch, d, layer.M * layer.E * layer.F, weight_bits=wbits,
-                               act_bits=abits)
-        moved = energy(counts, arch).by_level()
-        computation = moved.pop("MAC", 0.0) * e_mac
-        out.append(LayerEnergy(name, arch.unit, d.macs, d.nonzero_macs, d.weights, d.weights_kept,
-                               d.weight_density, d.ifmap_density, d.ofmap_density, wbits, abits, computation,
-                               moved))
+        out.append(price(result, data[name], weight_bits=wbits, act_bits=abits))
     return tuple(out)
+
+
+def price(result: LayerResult, data: LayerData, *, weight_bits: int, act_bits: int) -> LayerEnergy:
+    """One evaluated layer's energy per input with the densities in ``data`` and the given bit widths (the
+    rules in the module docs): the dense counts scaled, then priced by the arch's table."""
+    arch, layer = result.arch, result.layer
+    wbits, abits = _check_bits(weight_bits, "weight_bits"), _check_bits(act_bits, "act_bits")
+    counts = sparse_counts(result.counts, arch, data, layer.M * layer.E * layer.F * layer.N, weight_bits=wbits,
+                           act_bits=abits)
+    moved = energy(counts, arch).by_level()
+    computation = moved.pop("MAC", 0.0) * mac_scale(wbits, abits, arch.word_bits)
+    top = arch.levels[0].name
+    dram = sum(c.reads + c.fills + c.updates + c.drains for c in counts.levels if c.level == top)
+    return LayerEnergy(layer.name, arch.unit, data.macs, data.nonzero_macs, data.weights, data.weights_kept,
+                       data.weight_density, data.ifmap_density, data.ofmap_density, wbits, abits, computation,
+                       moved, dram * arch.word_bits)
+
+
+def dense_data(layer: Layer, *, weight_density: float = 1.0) -> LayerData:
+    """A layer's data with no measurement: every input non-zero, weights at ``weight_density`` (1: dense; a
+    published pruning density otherwise), MACs that skip pruned weights only."""
+    if not 0.0 <= weight_density <= 1.0:
+        raise StationaryError("a density is a fraction from 0 to 1", where=f"layer {layer.name}",
+                              field="weight_density", value=weight_density)
+    weights = layer.tensor_words(Tensor.WEIGHT)
+    return LayerData(layer.name, weights, round(weights * weight_density), 1.0, 1.0, layer.macs,
+                     layer.macs * weight_density)
 
 
 def total(rows: Iterable[LayerEnergy]) -> float:
