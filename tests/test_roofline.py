@@ -53,7 +53,10 @@ def test_host_measurement_is_complete_and_times_bounded_shapes():
     from stationary.algo import GemmShape
     from stationary.roofline.host import MAX_OPERAND_WORDS, _shrunk
     r = roofline_network(zoo.get("lenet5"), "host", "im2col", budget_s=0.5, torch=False)
-    assert r.host.bandwidth_gbs > 0 and r.host.peak_gflops_float32 >= max(pt.measured_gflops for pt in r.points)
+    # the peak is the best GEMM rate of the run; the layer rates are recomputed from the same timings, so allow
+    # the last bit of a float (77.55694978403433 against ...434 was seen)
+    best = max(pt.measured_gflops for pt in r.points)
+    assert r.host.bandwidth_gbs > 0 and r.host.peak_gflops_float32 >= best * (1 - 1e-12)
     assert all(pt.measured_gflops > 0 and pt.measured_on for pt in r.points)
     big = _shrunk(GemmShape(4096, 1, 25088), 1e6)          # VGG-16 fc6: 103 M words of operands
     assert big.m * big.k + big.k * big.n <= MAX_OPERAND_WORDS and big.k == 25088
