@@ -29,6 +29,8 @@ class Device:
     bandwidth_gbs: float
     status: str                                   # published, derived, recalled or measured
     source: str
+    tdp_w: float | None = None                    # rated power (None where unknown, as on the host)
+    tdp_source: str = ""
 
     def __post_init__(self):
         if not self.bandwidth_gbs > 0:
@@ -60,7 +62,8 @@ def _load() -> dict[str, Device]:
     for key, d in yaml.safe_load(text)["devices"].items():
         peaks = tuple((Precision.parse(p), float(v)) for p, v in d["peak_gflops"].items())
         out[key] = Device(key, d["name"], d["kind"], peaks, float(d["bandwidth_gbs"]), d["status"],
-                          d["source"] + (f" [{d['derivation']}]" if "derivation" in d else ""))
+                          d["source"] + (f" [{d['derivation']}]" if "derivation" in d else ""),
+                          float(d["tdp_w"]) if "tdp_w" in d else None, str(d.get("tdp_source", "")))
     return out
 
 
