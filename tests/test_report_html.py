@@ -35,7 +35,11 @@ def pages(small_store, tmp_path_factory):
     comparison = str(folder / "comparison.html")
     assert main(["compare", "lenet5", "--layer", "OUTPUT", "--dataflow", "ws", "--dataflow", "rs", "--batch", "1",
                  "--jobs", "1", "--quiet", "--html", comparison]) == 0
-    return {"study": study, "evaluation": evaluation, "comparison": comparison}
+    crosslevel = str(folder / "crosslevel.html")
+    net = os.path.join(os.path.dirname(__file__), os.pardir, "examples", "networks", "small-cnn.yaml")
+    assert main(["crosslevel", net, "--platforms", "eyeriss,gpu:gp100,cim:isaac", "--techniques", "none,int8,prune",
+                 "--html", crosslevel]) == 0
+    return {"study": study, "evaluation": evaluation, "comparison": comparison, "crosslevel": crosslevel}
 
 
 def _render(browser, path: str) -> dict:
@@ -51,7 +55,8 @@ def _render(browser, path: str) -> dict:
 
 @pytest.mark.parametrize("name, images, heading", [("study", 3, "Study small"),
                                                    ("evaluation", 1, "lenet5 on eyeriss"),
-                                                   ("comparison", 1, "Energy per MAC by dataflow")])
+                                                   ("comparison", 1, "Energy per MAC by dataflow"),
+                                                   ("crosslevel", 1, "Interactions: a pair against")])
 def test_report_renders_in_chromium_without_console_errors(browser, pages, name, images, heading):
     page = _render(browser, pages[name])
     assert len(page["images"]) >= images

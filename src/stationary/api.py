@@ -496,3 +496,31 @@ def asp_accuracy(*, epochs: int = 8, seed: int = 0, asp=None):
     from stationary.sensor.accuracy import asp_accuracy as run
     from stationary.sensor.asp import AspParams
     return run(asp if asp is not None else AspParams(), epochs=epochs, seed=seed)
+
+
+def crosslevel(network="alexnet", platforms=None, techniques=None, *, weights: str | None = None,
+               cache_dir: str | None = None, samples: int = 2000, epochs: int | None = None, jobs: int = 1,
+               budget_s: float = 3.0, progress: bool = False, log=None):
+    """One network across levels: every platform (``eyeriss``, ``eyeriss-hmc``, ``tetris``, ``gpu:gp100``,
+    ``cpu:host``, ``cim:isaac``...) under every technique set (``none``, ``winograd``, ``int8``, ``prune``,
+    ``asp``, or pairs such as ``winograd+prune``); a :class:`stationary.platform.CrossLevel` of
+    :class:`stationary.platform.PlatformResult` rows, each what the underlying command reports.
+
+    A trainable network (``lenet5``) runs with real weights (``weights``, else trained once into ``cache_dir``)
+    and its accuracy is measured on ``samples`` MNIST test images; others get energy and latency only.
+
+    >>> from stationary import api
+    >>> c = api.crosslevel("alexnet", ["cim:isaac"], ["winograd"])
+    >>> c.rows[0].valid, c.rows[0].reason.split(":")[0]
+    (False, 'winograd')
+    """
+    from stationary.platform.compat import TRAINED
+    from stationary.platform.run import DEFAULT_PLATFORMS, DEFAULT_TECHNIQUES, compare
+    net = load_network(network, 1)
+    real = None
+    if net.name in TRAINED:
+        from stationary.platform.trained import trained
+        real = trained(net.name, weights=weights, cache_dir=cache_dir or ".stationary", epochs=epochs,
+                       samples=samples, log=log)
+    return compare(net, platforms or DEFAULT_PLATFORMS, techniques or DEFAULT_TECHNIQUES, trained=real, jobs=jobs,
+                   budget_s=budget_s, samples=samples, progress=progress)

@@ -38,6 +38,7 @@ COMMANDS = (
     "features",
     "tech",
     "sensor",
+    "crosslevel",
 )
 
 
