@@ -17,7 +17,7 @@ other machines. The default kind, ``accelerator``, maps and evaluates a network 
 >>> get_kind("no-such-kind")
 Traceback (most recent call last):
 ...
-stationary.core.StationaryError: field 'kind' = 'no-such-kind': unknown point kind (kinds: accelerator; or module:attribute)
+stationary.core.StationaryError: field 'kind' = 'no-such-kind': unknown point kind (kinds: accelerator, crosslevel; or module:attribute)
 """
 from __future__ import annotations
 
@@ -27,7 +27,8 @@ from typing import Callable
 
 from stationary.core import StationaryError
 
-KINDS: dict[str, str] = {"accelerator": "stationary.study.accelerator:KIND"}
+KINDS: dict[str, str] = {"accelerator": "stationary.study.accelerator:KIND",
+                         "crosslevel": "stationary.study.crosslevel:KIND"}
 
 
 @dataclass(frozen=True, slots=True)
