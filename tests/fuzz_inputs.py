@@ -40,6 +40,7 @@ BASES = {
     "roofline": ["roofline", "tiny.yaml", "--device", "gp100"],
     "cim": ["cim", "lenet5", "--design", "isaac", "--weights", "lenet5.npz", "--samples", "20"],
     "tech": ["tech", "tiny.yaml", "--designs", "eyeriss", "--quiet"],
+    "crosslevel": ["crosslevel", "tiny.yaml", "--platforms", "eyeriss,gpu:gp100", "--techniques", "none,int8"],
     "timeloop-diff": ["timeloop-diff", "--arch", "tl-design.yaml", "--ert", "ERT.yaml", "--problem", "tld-problem.yaml",
                       "--mapping", "tld-map.yaml", "--stats", "tld-stats.txt"],
 }

@@ -518,6 +518,12 @@ def crosslevel(network="alexnet", platforms=None, techniques=None, *, weights: s
     from stationary.platform.run import DEFAULT_PLATFORMS, DEFAULT_TECHNIQUES, compare
     net = load_network(network, 1)
     real = None
+    if weights is not None:
+        if net.name not in TRAINED:
+            raise StationaryError(f"weights apply to the trainable networks ({', '.join(TRAINED)}); {net.name} runs "
+                                  "without them", field="weights", value=weights)
+        from stationary.validation import check_npz
+        check_npz(weights)
     if net.name in TRAINED:
         from stationary.platform.trained import trained
         real = trained(net.name, weights=weights, cache_dir=cache_dir or ".stationary", epochs=epochs,
