@@ -38,3 +38,13 @@ def test_bad_jobs_is_a_clear_error(capsys):
         main(["map", "lenet5", "--arch", "eyeriss", "--jobs", "0", "--quiet"])
     err = capsys.readouterr().err
     assert exit_.value.code == 2 and "--jobs" in err and len(err.strip().splitlines()) == 1
+
+
+def test_map_reports_a_proven_bound_and_gap(capsys):
+    assert main(["map", "alexnet", "--arch", "eyeriss", "--layer", "CONV5", "--json", "--quiet"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert row["bound_of"] == "energy" and 0 < row["bound"] <= row["energy"]
+    assert abs(row["gap"] - (row["energy"] / row["bound"] - 1)) < 1e-12
+    assert row["bound"] > row["lower_bound_energy"]     # tighter than each word once at DRAM
+    assert main(["map", "alexnet", "--arch", "eyeriss", "--layer", "CONV5", "--quiet"]) == 0
+    assert "proven bound" in capsys.readouterr().out

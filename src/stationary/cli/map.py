@@ -1,6 +1,7 @@
 """`stationary map`: the mapper on every layer of a network: the best mapping per layer as a loop nest, its energy
-and cycles, how many candidates the search evaluated, how long it took, and how far above the energy floor
-(MACs plus each tensor once from DRAM) it sits. ``-o FILE`` writes the mappings as YAML that
+and cycles, how many candidates the search evaluated, how long it took, and a proven lower bound of the
+objective's first term (energy; cycles for delay; their product for edp) over the whole space, with the gap
+best / bound - 1 (no mapping can beat the answer by more than that). ``-o FILE`` writes the mappings as YAML that
 ``stationary evaluate --mapping`` reads (one document per layer)."""
 from __future__ import annotations
 
@@ -70,8 +71,8 @@ def run(args) -> int:
         print(f"{layer.name}: energy {b.energy.total:.6g} {energy_unit(arch)}, per MAC "
               f"{per_mac_text(b.energy.total, layer.macs, arch)}, "
               f"{b.latency.cycles} cycles, {res.candidates} candidates, {res.seconds:.2f} s, "
-              f"{'optimal' if res.optimal else 'best found'} ({res.method}), {100 * res.gap:.1f} % above the energy "
-              f"floor")
+              f"{'optimal' if res.optimal else 'best found'} ({res.method}), proven bound {res.bound:.6g} "
+              f"({_term(res)}), gap {100 * res.gap:.1f} %")
         print(loop_nest(b.mapping, arch))
         print()
     return 0
@@ -83,8 +84,14 @@ def _json(layer, res, text, arch) -> dict:
     return {"layer": layer.name, **energy_json(b.energy.total, layer.macs, arch), "cycles": b.latency.cycles,
             "candidates": res.candidates, "tilings": res.tilings, "seconds": res.seconds, "optimal": res.optimal,
             "method": res.method,
-            "lower_bound_energy": res.lower_bound, "gap": res.gap, "mapping": text,
+            "lower_bound_energy": res.lower_bound, "bound": res.bound, "bound_of": _term(res), "gap": res.gap,
+            "mapping": text,
             "top": [{"energy": r.energy.total, "energy_unit": unit, "cycles": r.latency.cycles} for r in res.top]}
+
+
+def _term(res) -> str:
+    """What ``bound`` bounds: the objective's first term."""
+    return {"energy": "energy", "edp": "energy x cycles"}.get(res.objective.value, "cycles")
 
 
 def _search_all(layers, arch, flow, goal, args, bar) -> list:

@@ -8,7 +8,11 @@
   (``SearchResult.optimal``), unless ``budget`` candidates ran out first.
 * **Local search** (larger spaces): ``refine.climb`` - thousands of random legal points, the best few descending
   together through bulk-evaluated neighbourhoods, then iterated kicks. ``bound`` is then a floor no mapping can
-  beat (compulsory energy, and the MACs spread over every unit), not a proof about the result.
+  beat, not a proof that the result is optimal.
+
+Either way ``bound`` is at least ``layerbound.first_term`` (a closed-form bound over the whole space: every
+operand of every MAC read from its innermost keeper, shared only as far as the fan-out below allows, and every
+word moved once per hop), and ``gap`` says how far the answer can be from the optimum.
 
 The reported results are re-evaluated by ``stationary.model.evaluate``, so every number is the model's.
 
@@ -21,21 +25,21 @@ The reported results are re-evaluated by ``stationary.model.evaluate``, so every
 from __future__ import annotations
 
 import itertools
-import math
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
 from stationary.arch.spec import Arch
-from stationary.core import DIMS, StationaryError, prod
+from stationary.core import DIMS, StationaryError
 from stationary.mapping.dataflows import Dataflow
 from stationary.mapping.mapping import LevelMapping, Loop, Mapping
 from stationary.model.evaluate import LayerResult, evaluate
 from stationary.search.bound import compulsory_energy, tiling_bounds
+from stationary.search.layerbound import first_term
 from stationary.search.objective import Objective
 from stationary.search.refine import ARCHIVE, Archive, Found, Space, climb, terms
-from stationary.search.space import fanout, order_classes, sensitive, slots
+from stationary.search.space import order_classes, sensitive, slots
 from stationary.search.tiling import space_size, tilings
 from stationary.workload.layer import Layer
 
@@ -67,8 +71,10 @@ class SearchResult:
 
     @property
     def gap(self) -> float:
-        """How far the best energy sits above ``lower_bound``, as a fraction (0.25 = 25 % above)."""
-        return self.best.energy.total / self.lower_bound - 1.0 if self.lower_bound else float("nan")
+        """How far the best mapping's first objective term sits above ``bound``, as a fraction (0.25 = 25 %
+        above): no mapping in the space can do better than ``best / (1 + gap)``."""
+        first = float(self.objective.key(self.best.energy.total, self.best.latency.cycles)[0])
+        return first / self.bound - 1.0 if self.bound else float("nan")
 
 
 def mapping_text(mapping: Mapping) -> str:
@@ -135,9 +141,7 @@ def search(layer: Layer, arch: Arch, dataflow: Dataflow | None = None, *, object
             found = climb(layer, arch, dataflow, objective, budget=budget, seed=seed, seeds=seeds,
                               keep=max(top_k, ARCHIVE), bar=bar)
             evaluated += found.evaluated
-        units = prod(fanout(arch, s) for s in space.slots if s.axis is not None)
-        bound = float(terms(objective, np.array([compulsory_energy(layer, arch)]),
-                            np.array([math.ceil(layer.macs / units)]))[0][0])
+        bound = 0.0     # the layer-wide bound below
     if bar:
         bar.close()
     if not len(found.rows):
@@ -154,6 +158,7 @@ def search(layer: Layer, arch: Arch, dataflow: Dataflow | None = None, *, object
             optimal = False     # better than the optimum of the space searched: it lies outside it
     results.sort(key=lambda r: objective.key(r.energy.total, r.latency.cycles) + (mapping_text(r.mapping),))
     top = tuple(results[:top_k])
+    bound = max(bound, first_term(objective, layer, arch, dataflow, space.choices))
     bound = min(bound, float(objective.key(top[0].energy.total, top[0].latency.cycles)[0]))
     return SearchResult(top, objective, evaluated, bounded, time.perf_counter() - start, optimal, bound,
                         compulsory_energy(layer, arch), method)
