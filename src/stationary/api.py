@@ -90,8 +90,8 @@ def evaluate(network, arch, *, dataflow="rs", objective="delay,energy", batch: i
 
 
 def _best(layer, arch, flow, goal, remainders=False, progress=False):
-    from stationary.search import search
-    return search(layer, arch, flow, objective=goal, progress=progress, remainders=remainders).best
+    from stationary.search.guarantee import search_contained
+    return search_contained(layer, arch, flow, goal, progress=progress, remainders=remainders).best
 
 
 def _run_all(fn, tasks, jobs: int | None, progress: bool) -> list:

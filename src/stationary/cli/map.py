@@ -110,9 +110,8 @@ def _search_all(layers, arch, flow, goal, args, bar) -> list:
 
 
 def _search_one(layer, arch, flow, goal, top, seed, remainders=False, progress=False):
-    from stationary.search import search
-    return search(layer, arch, flow, objective=goal, top_k=top, seed=seed, progress=progress,
-                  remainders=remainders)
+    from stationary.search.guarantee import search_contained
+    return search_contained(layer, arch, flow, goal, top_k=top, seed=seed, progress=progress, remainders=remainders)
 
 
 def _write_timeloop_maps(folder: str, records, arch) -> None:

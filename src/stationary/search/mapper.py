@@ -38,6 +38,7 @@ from stationary.model.evaluate import LayerResult, evaluate
 from stationary.search.bound import compulsory_energy, tiling_bounds
 from stationary.search.layerbound import first_term
 from stationary.search.objective import Objective
+from stationary.search.seeding import seed_arrays
 from stationary.search.refine import ARCHIVE, Archive, Found, Space, climb, terms
 from stationary.search.space import order_classes, sensitive, slots
 from stationary.search.tiling import space_size, tilings
@@ -106,7 +107,8 @@ def build_indexed(row: np.ndarray, order: np.ndarray, arch: Arch, bypass) -> Map
 
 def search(layer: Layer, arch: Arch, dataflow: Dataflow | None = None, *, objective: Objective = Objective.ENERGY,
            top_k: int = 1, jobs: int = 1, progress: bool = False, budget: int = DEFAULT_BUDGET,
-           exact_limit: int = EXACT_LIMIT, seed: int = 0, remainders: bool = False) -> SearchResult:
+           exact_limit: int = EXACT_LIMIT, seed: int = 0, remainders: bool = False,
+           seeds: tuple[Mapping, ...] = ()) -> SearchResult:
     """The best ``top_k`` mappings of ``layer`` on ``arch`` under ``dataflow`` (None: any) for ``objective``.
 
     Raises StationaryError when the dataflow admits no legal mapping (saying which dimension or tile cannot fit).
@@ -116,6 +118,8 @@ def search(layer: Layer, arch: Arch, dataflow: Dataflow | None = None, *, object
     ``remainders`` adds bounds that do not divide their dimension: the exact method enumerates the ceil-divided
     splits of ``tiling.ceil_splits`` too (still exact over that larger space); both methods then try, from their
     best mappings, spatial loops stretched to fill the array with a remainder (``polish_remainders``).
+    ``seeds``: mappings the answer must be at least as good as, where they lie in the space (``seeding``); they
+    also start the local search.
     """
     start = time.perf_counter()
     if isinstance(objective, str):
@@ -133,12 +137,13 @@ def search(layer: Layer, arch: Arch, dataflow: Dataflow | None = None, *, object
         found, evaluated, bounded, optimal, bound = _branch_and_bound(space, top_k, budget, bar, remainders)
         method = "branch and bound"
     else:
-        found = climb(layer, arch, dataflow, objective, budget=budget, seed=seed, keep=max(top_k, ARCHIVE), bar=bar)
+        found = climb(layer, arch, dataflow, objective, budget=budget, seed=seed, keep=max(top_k, ARCHIVE), bar=bar,
+                      seeds=seed_arrays(seeds, space))
         evaluated, bounded, optimal, method = found.evaluated, 0, False, "local search"
         if not len(found.rows):     # nothing legal drawn: the enumeration says why, or seeds the climb
             rows, _ = tilings(layer, arch, dataflow, space.choices[0], cap=64, score=lambda r: np.zeros(len(r)))
-            seeds = (rows, np.tile(np.arange(8), (len(rows), len(arch.levels), 1)), np.zeros(len(rows), dtype=int))
-            found = climb(layer, arch, dataflow, objective, budget=budget, seed=seed, seeds=seeds,
+            start = (rows, np.tile(np.arange(8), (len(rows), len(arch.levels), 1)), np.zeros(len(rows), dtype=int))
+            found = climb(layer, arch, dataflow, objective, budget=budget, seed=seed, seeds=start,
                               keep=max(top_k, ARCHIVE), bar=bar)
             evaluated += found.evaluated
         bound = 0.0     # the layer-wide bound below
@@ -149,6 +154,7 @@ def search(layer: Layer, arch: Arch, dataflow: Dataflow | None = None, *, object
     results = [evaluate(layer, arch, build_indexed(found.rows[i], found.orders[i], arch,
                                                    found.choices[found.bypass[i]]).fitted(layer.dims), validate=False)
                for i in range(min(len(found.rows), max(top_k, 8)))]
+    results += _seed_results(layer, arch, space, seeds)
     if remainders:
         from stationary.search.polish import polish_remainders
         polished = polish_remainders(space, results[0])
@@ -162,6 +168,18 @@ def search(layer: Layer, arch: Arch, dataflow: Dataflow | None = None, *, object
     bound = min(bound, float(objective.key(top[0].energy.total, top[0].latency.cycles)[0]))
     return SearchResult(top, objective, evaluated, bounded, time.perf_counter() - start, optimal, bound,
                         compulsory_energy(layer, arch), method)
+
+
+def _seed_results(layer: Layer, arch: Arch, space: Space, seeds) -> list[LayerResult]:
+    """The model's results of the seeds in the space that fit the arch's capacities."""
+    out = []
+    for m in seeds:
+        if seed_arrays([m], space) is not None:
+            try:
+                out.append(evaluate(layer, arch, m))
+            except StationaryError:
+                continue        # a tile past a capacity: not in the space
+    return out
 
 
 def _branch_and_bound(space: Space, top_k: int, budget: int, bar, remainders: bool = False):

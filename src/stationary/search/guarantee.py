@@ -1,0 +1,57 @@
+"""The mapper as users run it: a search that never loses to an answer it contains.
+
+``search_contained`` runs the searches whose spaces the requested one contains, then the requested search seeded
+with their answers (``seeding``), so its answer is at least as good as each of them:
+
+* ``dataflow=None`` (any mapping) contains row stationary: it never loses to the ``rs`` answer;
+* the energy objective never returns more energy than ``delay,energy`` finds (its answer is in the same space);
+* a batch ``N`` of at least ``BATCH_BASE * 2`` contains the batch-``b`` mapping repeated ``N / b`` times (``b``
+  the largest divisor of ``N`` up to ``BATCH_BASE``): never worse than that per MAC under the same objective.
+
+Each contained search costs about one more search (at most three more), which is what the guarantee costs.
+
+>>> from stationary.arch import preset
+>>> from stationary.workload import conv
+>>> from stationary.search import Objective, search
+>>> layer, arch = conv("c", 8, 4, 6, 3), preset("eyeriss")
+>>> e = search_contained(layer, arch, None, Objective.ENERGY).best.energy.total
+>>> e <= search(layer, arch, None, objective=Objective.DELAY_ENERGY).best.energy.total
+True
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from stationary.arch.spec import Arch
+from stationary.core import Dim, StationaryError
+from stationary.mapping.dataflows import Dataflow
+from stationary.search.mapper import SearchResult, search
+from stationary.search.objective import Objective
+from stationary.search.seeding import over_batch
+from stationary.workload.layer import Layer
+
+BATCH_BASE = 4
+
+
+def search_contained(layer: Layer, arch: Arch, dataflow: Dataflow | None, objective: Objective,
+                     **options) -> SearchResult:
+    """``search`` (same ``options``), seeded with the answers of the searches its space contains."""
+    seeds = []
+    if dataflow is None:
+        seeds += _answers(layer, arch, Dataflow.RS, objective, options)
+    if objective is Objective.ENERGY:
+        seeds += _answers(layer, arch, dataflow, Objective.DELAY_ENERGY, options)
+    n = layer.dims[Dim.N]
+    if n >= 2 * BATCH_BASE:
+        base = max(b for b in range(1, BATCH_BASE + 1) if n % b == 0)
+        small = dataclasses.replace(layer, N=base)
+        seeds += [over_batch(m, n // base) for m in _answers(small, arch, dataflow, objective, options)]
+    return search(layer, arch, dataflow, objective=objective, seeds=tuple(seeds), **options)
+
+
+def _answers(layer, arch, dataflow, objective, options) -> list:
+    options = {k: v for k, v in options.items() if k in ("budget", "seed", "exact_limit", "remainders")}
+    try:
+        return [r.mapping for r in search(layer, arch, dataflow, objective=objective, **options).top]
+    except StationaryError:     # the contained space is empty here (e.g. row stationary cannot fit)
+        return []
