@@ -32,7 +32,6 @@ import numpy as np
 
 from stationary import api
 from stationary.arch import preset
-from stationary.core import Tensor
 from stationary.mapping import Dataflow, check
 from stationary.model import evaluate
 from stationary.search import Objective, search
@@ -45,31 +44,10 @@ from stationary.workload import load_network
 ROOT = Path(__file__).resolve().parents[1]
 PEERS = ROOT / "benchmarks" / "peers"
 TIMELOOP = {"CONV1": (19.2, 859.66)}   # seconds, uJ (Timeloop v3.0.3 + Accelergy, measured; docs/architecture.md)
-I, O, W = Tensor.IFMAP, Tensor.PSUM, Tensor.WEIGHT
 
 
 def ungrouped(layer):
     return dataclasses.replace(layer, G=1, C=layer.C * layer.G) if layer.G > 1 else layer
-
-
-def nnd_like():
-    """The design nn-dataflow searched: eyeriss costs, a 256-word RF and a 55,296-word buffer, both shared."""
-    base = preset("eyeriss")
-    dram, glb, rf = base.levels
-    return dataclasses.replace(base, name="nnd-like", levels=(
-        dram, dataclasses.replace(glb, partitions=(), size_words=110592 // 2),
-        dataclasses.replace(rf, partitions=(), size_words=512 // 2)),
-        source="nn-dataflow command line: --word 16 --array 12 14 --regf 512 --gbuf 110592, default costs")
-
-
-def zigzag_like():
-    """The design given to ZigZag (benchmarks/peers/zigzag/eyeriss_like.yaml)."""
-    base = preset("eyeriss")
-    dram, glb, rf = base.levels
-    return dataclasses.replace(base, name="zigzag-like", levels=(
-        dram, dataclasses.replace(glb, keeps=frozenset({I, O}), partitions=(), size_words=110592 // 2),
-        dataclasses.replace(rf, network_energy=0.0)),
-        source="benchmarks/peers/zigzag/eyeriss_like.yaml (RF 12/224/24 words, 108 kB buffer for I and O)")
 
 
 def peer(name: str) -> dict | None:
@@ -114,7 +92,7 @@ def part2() -> list[str]:
     for net, nnd_name, batch in (("alexnet", "alexnet", 4), ("alexnet", "alexnet", 16), ("resnet50", "resnet50", 4)):
         p = peer(f"nnd-{nnd_name}-b{batch}")
         s1, e1, _ = _network(net, batch, preset("eyeriss"))
-        s2, e2, _ = _network(net, batch, nnd_like())
+        s2, e2, _ = _network(net, batch, preset("nnd-like"))
         ps, pe = (p["wall_s"], p["conv"]["energy_per_mac"]) if p else (float("nan"), float("nan"))
         lines.append(f"| {net} | {batch} | {ps:.1f} | {pe:.2f} | {s1:.1f} | {e1:.2f} | {s2:.1f} | {e2:.2f} | "
                      f"{ps / s2:.1f}x | {e2 / pe:.3f} |")
@@ -123,7 +101,7 @@ def part2() -> list[str]:
 
 
 def part3() -> list[str]:
-    arch = zigzag_like()
+    arch = preset("zigzag-like")
     lines = ["| batch | layer | ZigZag s | ZigZag energy/MAC | ours s | ours energy/MAC | speed-up | energy ratio |",
              "|---:|---|---:|---:|---:|---:|---:|---:|"]
     for batch in (1, 16):

@@ -1,7 +1,7 @@
 """Seeds: a seeded search never loses to its seeds, so a larger problem never gets a worse answer than one built
 from a smaller one, a superset never loses to a subset's answer, and energy never loses to delay,energy."""
 from stationary.arch import preset
-from stationary.core import Dim
+from stationary.core import Dim, Tensor
 from stationary.mapping.dataflows import Dataflow
 from stationary.model import evaluate
 from stationary.search import Objective, search
@@ -45,3 +45,11 @@ def test_seeds_outside_the_space_are_ignored():
     assert seed_arrays([other], space) is None
     r = search(layer, arch, Dataflow.RS, seeds=(other,))
     assert r.best.layer.name == "CONV5" and r.best.mapping.bounds()[Dim.C] == layer.dims[Dim.C]
+
+
+def test_the_peer_designs_are_presets_a_user_can_name():
+    nnd, zz = preset("nnd-like"), preset("zigzag-like")
+    # nn-dataflow's command line: --regf 512 and --gbuf 110592 bytes of 16-bit words, shared by every tensor
+    assert (nnd.levels[2].size_words, nnd.levels[1].size_words) == (256, 55296)
+    assert not nnd.levels[1].partitions and "nn-dataflow" in nnd.source
+    assert Tensor.WEIGHT not in zz.levels[1].keeps and "ZigZag" in zz.source

@@ -4,6 +4,8 @@
 True
 >>> preset("timeloop-eyeriss-like").pes
 168
+>>> preset("nnd-like").levels[1].size_words     # nn-dataflow's --gbuf 110592 bytes of 16-bit words
+55296
 """
 from __future__ import annotations
 
@@ -65,9 +67,39 @@ def timeloop_eyeriss_like() -> Arch:
     )
 
 
+def nnd_like() -> Arch:
+    """The design nn-dataflow 2.1 searched in benchmarks/bench_mapper.py (its command line ``--word 16 --array 12
+    14 --regf 512 --gbuf 110592``, default costs): the eyeriss levels and costs with a 256-word RF and a
+    55,296-word global buffer, each shared by every tensor (no partitions). Derived from that command line."""
+    import dataclasses
+    base = eyeriss()
+    dram, glb, rf = base.levels
+    return dataclasses.replace(base, name="nnd-like", levels=(
+        dram, dataclasses.replace(glb, partitions=(), size_words=110592 // 2),
+        dataclasses.replace(rf, partitions=(), size_words=512 // 2)),
+        source="nn-dataflow 2.1 command line --word 16 --array 12 14 --regf 512 --gbuf 110592, default costs "
+               "(derived from the eyeriss preset)")
+
+
+def zigzag_like() -> Arch:
+    """The design given to ZigZag 3.9.1 in benchmarks/bench_mapper.py (benchmarks/peers/zigzag/eyeriss_like.yaml):
+    the eyeriss RF partitions (12/224/24 words), a 108 kB buffer for inputs and outputs only (weights straight
+    from DRAM), no array network cost. Derived from that file."""
+    import dataclasses
+    base = eyeriss()
+    dram, glb, rf = base.levels
+    return dataclasses.replace(base, name="zigzag-like", levels=(
+        dram, dataclasses.replace(glb, keeps=frozenset({I, O}), partitions=(), size_words=110592 // 2),
+        dataclasses.replace(rf, network_energy=0.0)),
+        source="benchmarks/peers/zigzag/eyeriss_like.yaml (ZigZag 3.9.1 input: RF 12/224/24 words, 108 kB buffer "
+               "for I and O; derived from the eyeriss preset)")
+
+
 PRESETS: dict[str, Callable[[], Arch]] = {
     "eyeriss": eyeriss,
     "timeloop-eyeriss-like": timeloop_eyeriss_like,
+    "nnd-like": nnd_like,
+    "zigzag-like": zigzag_like,
     **ISCA2016_PRESETS,
     **DESIGNS,   # built from the memory technologies: eyeriss-lpddr, eyeriss-hmc, tetris, dadiannao-*, eyeriss-reram
 }
