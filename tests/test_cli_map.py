@@ -48,3 +48,14 @@ def test_map_reports_a_proven_bound_and_gap(capsys):
     assert row["bound"] > row["lower_bound_energy"]     # tighter than each word once at DRAM
     assert main(["map", "alexnet", "--arch", "eyeriss", "--layer", "CONV5", "--quiet"]) == 0
     assert "proven bound" in capsys.readouterr().out
+
+
+def test_more_effort_never_gives_a_worse_answer(capsys):
+    args = ["map", "alexnet", "--arch", "eyeriss", "--layer", "CONV4", "--json", "--quiet"]
+    assert main(args) == 0
+    (one,) = json.loads(capsys.readouterr().out)
+    assert main(args + ["--effort", "2"]) == 0
+    (two,) = json.loads(capsys.readouterr().out)
+    assert two["energy"] <= one["energy"] and two["candidates"] > one["candidates"]
+    assert main(args + ["--effort", "0"]) == 2
+    assert "--effort" in capsys.readouterr().err

@@ -23,6 +23,9 @@ def register(sub) -> None:
     p.add_argument("--layer", action="append", help="only this layer (repeatable)")
     p.add_argument("--jobs", type=jobs_int, default=1, help="worker processes, layers spread over them (default 1)")
     p.add_argument("--seed", type=seed_int, default=0, help="seed of the local search on large layers (default 0)")
+    p.add_argument("--effort", type=int_arg(1, 1000), default=1,
+                   help="runs of the local search per layer (seeds SEED, SEED+1, ...), each from the best so far: "
+                        "the answer never gets worse with more; cost grows about linearly (default 1)")
     p.add_argument("--top", type=int_arg(1, 100), default=1, help="the K best mappings per layer (default 1)")
     p.add_argument("--remainders", action="store_true",
                    help="also bounds that do not divide their dimension (the last pass runs the remainder)")
@@ -105,13 +108,14 @@ def _search_all(layers, arch, flow, goal, args, bar) -> list:
 
     def reuse(res, task):
         return dataclasses.replace(res, top=tuple(evaluate(task[0], arch, r.mapping) for r in res.top))
-    tasks = [(layer, arch, flow, goal, args.top, args.seed, args.remainders) for layer in layers]
+    tasks = [(layer, arch, flow, goal, args.top, args.seed, args.remainders, args.effort) for layer in layers]
     return api.run_distinct(_search_one, tasks, args.jobs, False, reuse=reuse, tick=bar.update if bar else None)
 
 
-def _search_one(layer, arch, flow, goal, top, seed, remainders=False, progress=False):
+def _search_one(layer, arch, flow, goal, top, seed, remainders=False, effort=1, progress=False):
     from stationary.search.guarantee import search_contained
-    return search_contained(layer, arch, flow, goal, top_k=top, seed=seed, progress=progress, remainders=remainders)
+    return search_contained(layer, arch, flow, goal, top_k=top, seed=seed, progress=progress, remainders=remainders,
+                            effort=effort)
 
 
 def _write_timeloop_maps(folder: str, records, arch) -> None:

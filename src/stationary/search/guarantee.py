@@ -33,9 +33,16 @@ from stationary.workload.layer import Layer
 BATCH_BASE = 4
 
 
-def search_contained(layer: Layer, arch: Arch, dataflow: Dataflow | None, objective: Objective,
-                     **options) -> SearchResult:
-    """``search`` (same ``options``), seeded with the answers of the searches its space contains."""
+def search_contained(layer: Layer, arch: Arch, dataflow: Dataflow | None, objective: Objective, *,
+                     effort: int = 1, **options) -> SearchResult:
+    """``search`` (same ``options``), seeded with the answers of the searches its space contains.
+
+    ``effort``: how many times the requested search runs, with seeds ``seed``, ``seed + 1``, ...; each run is
+    seeded with the best mapping so far, so the answer never gets worse with more effort (the exact method proves
+    its optimum in one run and stops there). Candidates and seconds are summed over the runs.
+    """
+    if effort < 1:
+        raise StationaryError("must be at least 1", field="effort", value=effort)
     seeds = []
     if dataflow is None:
         seeds += _answers(layer, arch, Dataflow.RS, objective, options)
@@ -46,7 +53,17 @@ def search_contained(layer: Layer, arch: Arch, dataflow: Dataflow | None, object
         base = max(b for b in range(1, BATCH_BASE + 1) if n % b == 0)
         small = dataclasses.replace(layer, N=base)
         seeds += [over_batch(m, n // base) for m in _answers(small, arch, dataflow, objective, options)]
-    return search(layer, arch, dataflow, objective=objective, seeds=tuple(seeds), **options)
+    first = options.pop("seed", 0)
+    best = None
+    for k in range(effort):
+        extra = (best.best.mapping,) if best else ()
+        r = search(layer, arch, dataflow, objective=objective, seeds=tuple(seeds) + extra, seed=first + k, **options)
+        if best is not None:
+            r = dataclasses.replace(r, candidates=r.candidates + best.candidates, seconds=r.seconds + best.seconds)
+        best = r
+        if r.optimal:
+            break
+    return best
 
 
 def _answers(layer, arch, dataflow, objective, options) -> list:
