@@ -142,8 +142,8 @@ def search(layer: Layer, arch: Arch, dataflow: Dataflow | None = None, *, object
         evaluated, bounded, optimal, method = found.evaluated, 0, False, "local search"
         if not len(found.rows):     # nothing legal drawn: the enumeration says why, or seeds the climb
             rows, _ = tilings(layer, arch, dataflow, space.choices[0], cap=64, score=lambda r: np.zeros(len(r)))
-            start = (rows, np.tile(np.arange(8), (len(rows), len(arch.levels), 1)), np.zeros(len(rows), dtype=int))
-            found = climb(layer, arch, dataflow, objective, budget=budget, seed=seed, seeds=start,
+            enumerated = (rows, np.tile(np.arange(8), (len(rows), len(arch.levels), 1)), np.zeros(len(rows), dtype=int))
+            found = climb(layer, arch, dataflow, objective, budget=budget, seed=seed, seeds=enumerated,
                               keep=max(top_k, ARCHIVE), bar=bar)
             evaluated += found.evaluated
         bound = 0.0     # the layer-wide bound below
