@@ -23,9 +23,9 @@ def register(sub) -> None:
     p.add_argument("--layer", action="append", help="only this layer (repeatable)")
     p.add_argument("--jobs", type=jobs_int, default=1, help="worker processes, layers spread over them (default 1)")
     p.add_argument("--seed", type=seed_int, default=0, help="seed of the local search on large layers (default 0)")
-    p.add_argument("--effort", type=int_arg(1, 1000), default=1,
+    p.add_argument("--effort", type=int_arg(1, 10), default=1,
                    help="runs of the local search per layer (seeds SEED, SEED+1, ...), each from the best so far: "
-                        "the answer never gets worse with more; cost grows about linearly (default 1)")
+                        "the answer never gets worse with more; cost grows about linearly (1-10, default 1)")
     p.add_argument("--top", type=int_arg(1, 100), default=1, help="the K best mappings per layer (default 1)")
     p.add_argument("--remainders", action="store_true",
                    help="also bounds that do not divide their dimension (the last pass runs the remainder)")
