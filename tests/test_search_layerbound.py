@@ -13,7 +13,7 @@ from strategies import cases
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
-@given(cases())
+@given(cases(remainders=True))
 def test_layer_bound_is_below_the_model_on_random_mappings(case):
     layer, arch, mapping = case
     r = evaluate(layer, arch, mapping)
