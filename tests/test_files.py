@@ -133,3 +133,13 @@ def test_a_file_beats_a_zoo_name(tmp_path, monkeypatch):
 def test_bad_batch(batch):
     with pytest.raises(StationaryError, match="batch"):
         load_network("alexnet", batch=batch)
+
+
+def test_an_absurd_network_input_size_is_refused_with_the_limit(tmp_path):
+    """Found by the fuzz harness: an input of 10^30 rows was accepted (a layer's own sizes were bounded, not the
+    network's input)."""
+    path = tmp_path / "big.yaml"
+    path.write_text("network: t\ninput: [3, 1000000000000000000000000000000, 8]\n"
+                    "layers:\n  - {name: c, kind: conv, M: 4, C: 3, H: 8, R: 3}\n")
+    with pytest.raises(StationaryError, match="2,147,483,647"):
+        load_network(str(path))

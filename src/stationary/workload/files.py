@@ -141,9 +141,11 @@ def _input_shape(value) -> tuple[int, int, int] | None:
         return None
     if not isinstance(value, list) or len(value) != 3:
         raise StationaryError("must be a list [C, H, W]", field="input", value=value)
+    from stationary.validation import MAX_LOOP_BOUND
     shape = tuple(_integer(v, None, "input") for v in value)
-    if min(shape) < 1:
-        raise StationaryError("sizes must be positive integers", field="input", value=value)
+    if min(shape) < 1 or max(shape) > MAX_LOOP_BOUND:
+        raise StationaryError(f"sizes must be positive integers, at most {MAX_LOOP_BOUND:,} (the largest loop bound)",
+                              field="input", value=value)
     return shape
 
 
