@@ -248,7 +248,7 @@ def dense_data(layer: Layer, *, weight_density: float = 1.0) -> LayerData:
     if not 0.0 <= weight_density <= 1.0:
         raise StationaryError("a density is a fraction from 0 to 1", where=f"layer {layer.name}",
                               field="weight_density", value=weight_density)
-    weights = layer.tensor_words(Tensor.WEIGHT)
+    weights = layer.weights
     return LayerData(layer.name, weights, round(weights * weight_density), 1.0, 1.0, layer.macs,
                      layer.macs * weight_density)
 

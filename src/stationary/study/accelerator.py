@@ -175,9 +175,9 @@ def _layer_record(res, d: dict) -> dict:
 def _at_precision(r, weight_bits: int, act_bits: int):
     """Counts and energy at the given widths: the rule of stationary.pruning.energy with every density 1."""
     from stationary.model.energy import Energy, EnergyEntry, energy
-    from stationary.pruning.energy import LayerData, mac_scale, sparse_counts
+    from stationary.pruning.energy import dense_data, mac_scale, sparse_counts
     layer = r.layer
-    dense = LayerData(layer.name, layer.weights, layer.weights, 1.0, 1.0, layer.macs, float(layer.macs))
+    dense = dense_data(layer)
     counts = sparse_counts(r.counts, r.arch, dense, layer.ofmap_words, weight_bits=weight_bits, act_bits=act_bits)
     e = energy(counts, r.arch)
     scale = mac_scale(weight_bits, act_bits, r.arch.word_bits)
