@@ -1,0 +1,102 @@
+"""AccelForge's answers in our terms: its chosen mapping as our mapping YAML, its action counts as words.
+
+Pure functions (no AccelForge import: they read the JSON that benchmarks/accelforge_peer.py writes), used by
+benchmarks/bench_accelforge.py and tested in tests/test_accelforge_convert.py.
+
+AccelForge lists a mapping as a flat sequence of nodes, outermost first: ``Storage`` (a component and the tensors
+it keeps from here down), ``Temporal`` and ``Spatial`` loops (a rank variable and the tile shape left after the
+loop), ``Compute``. A loop's bound is the tile above it divided by its tile shape. The loops after a component's
+storage node are that component's loops in our sense (they iterate over what it holds and deliver the next level's
+tiles); spatial loops fan out into the next level down. Our model keeps every tensor of a level at one loop depth,
+so a mapping that stores one component's tensors at different depths ("uneven") is refused, naming the component.
+
+>>> nodes = [{"node": "Storage", "component": "DRAM", "tensors": ["I", "W", "O"]},
+...          {"node": "Temporal", "rank": "m", "tile_shape": 2},
+...          {"node": "Spatial", "rank": "c", "tile_shape": 1, "fanout": "y"},
+...          {"node": "Storage", "component": "RF", "tensors": ["W"]},
+...          {"node": "Temporal", "rank": "m", "tile_shape": 1}, {"node": "Compute"}]
+>>> print(mapping_yaml(nodes, {"m": 4, "c": 3}, {"DRAM": "DRAM", "RF": "RF"}, {"y": "Y"}, {"RF": ["W", "I"]}))
+levels:
+  DRAM:
+    temporal: M2
+    spatial: {Y: C3}
+  RF:
+    temporal: M2
+    bypass: [inputs]
+"""
+from __future__ import annotations
+
+RANKS = {"p": "E", "q": "F", "m": "M", "c": "C", "r": "R", "s": "S", "n": "N", "g": "G"}
+TENSORS = {"I": "inputs", "W": "weights", "O": "outputs"}
+
+
+def mapping_yaml(nodes: list[dict], shape: dict[str, int], levels: dict[str, str], axes: dict[str, str],
+                 keeps: dict[str, list[str]]) -> str:
+    """Our mapping YAML (``stationary.mapping.load_mapping_yaml`` reads it) for AccelForge's mapping ``nodes``.
+
+    ``shape``: each rank variable's size; ``levels``: AccelForge component -> our level name; ``axes``: its spatial
+    fanout name -> our axis (X or Y); ``keeps``: per component, the tensors our level could keep (those it does
+    not keep in this mapping become ``bypass``). Raises ValueError for what our mappings cannot say (uneven
+    storage, a temporal loop below a spatial one at one level, a bound that does not divide).
+    """
+    tile = dict(shape)
+    order: list[str] = []
+    temporal: dict[str, list[str]] = {}
+    spatial: dict[str, dict[str, list[str]]] = {}
+    kept: dict[str, set[str]] = {}
+    current = None
+    looped = False  # a loop since the current component's storage node
+    for node in nodes:
+        kind = node["node"]
+        if kind == "Storage":
+            comp = node["component"]
+            if comp != current:
+                if comp in kept:
+                    raise ValueError(f"uneven mapping: {comp} keeps tensors at two loop depths")
+                current, looped = comp, False
+                order.append(comp)
+                kept[comp], temporal[comp], spatial[comp] = set(), [], {}
+            elif looped:
+                raise ValueError(f"uneven mapping: {comp} keeps tensors at two loop depths")
+            kept[comp] |= set(node["tensors"])
+        elif kind in ("Temporal", "Spatial"):
+            if current is None:
+                raise ValueError("a loop above the outermost storage node")
+            rank, shape_after = node["rank"], int(node["tile_shape"])
+            if tile[rank] % shape_after:
+                raise ValueError(f"loop over {rank}: tile {tile[rank]} is not a multiple of {shape_after}")
+            bound, tile[rank] = tile[rank] // shape_after, shape_after
+            looped = True
+            if bound == 1:
+                continue
+            token = f"{RANKS[rank]}{bound}"
+            if kind == "Temporal":
+                if spatial[current]:
+                    raise ValueError(f"{current}: a temporal loop below a spatial loop")
+                temporal[current].append(token)
+            else:
+                spatial[current].setdefault(axes[node["fanout"]], []).append(token)
+    out = ["levels:"]
+    for comp in order:
+        lines = []
+        if temporal[comp]:
+            lines.append(f"    temporal: {' '.join(temporal[comp])}")
+        if spatial[comp]:
+            body = ", ".join(f"{axis}: {' '.join(loops)}" for axis, loops in sorted(spatial[comp].items()))
+            lines.append(f"    spatial: {{{body}}}")
+        bypass = [TENSORS[t] for t in keeps.get(comp, []) if t not in kept[comp]]
+        if bypass:
+            lines.append(f"    bypass: [{', '.join(sorted(bypass))}]")
+        out.append(f"  {levels[comp]}:" + ("" if lines else " {}"))
+        out.extend(lines)
+    return "\n".join(out)
+
+
+def words(actions: float, bits_per_action: int, bits_per_value: int) -> float:
+    """AccelForge's action count at a component as words of ``bits_per_value`` bits (its LPDDR4 and scratchpads
+    count 1-bit actions, its global buffer 64-bit ones).
+
+    >>> words(1152, 1, 16), words(18, 64, 16)
+    (72.0, 72.0)
+    """
+    return actions * bits_per_action / bits_per_value

@@ -1,0 +1,257 @@
+"""Our mapper beside AccelForge 1.0.467's on its own Eyeriss example (not part of the test suite).
+
+Both search the same design: AccelForge its ``examples/arches/eyeriss.yaml``, ours that file written as one of our
+arch files (examples/arch/accelforge-eyeriss.yaml, its 65 nm energies per action). One AlexNet layer, ungrouped,
+batch 1, energy objective. Three of our spaces, each timed as a whole process (interpreter start and imports
+included, median of ``--repeats``, wall and CPU seconds), as AccelForge is:
+
+* ``accelforge``: its spatial constraints, through our dataflow mechanism (a ``Constraints`` value): only E, F, N
+  on the 14-wide X axis (its reuse_weight), only C, R, S on the 12-wide Y axis (its reuse_output). What differs:
+  its min_usage 1 (the fullest array use) has no counterpart in ours, our scratchpads may be bypassed (its must
+  keep their tensor), and our arrays multicast inputs along either axis (its reuse constraints also make it
+  unicast inputs, and weights on the 12-wide axis). Run through ``stationary.search.search`` (the CLI has no
+  custom constraints).
+* ``rs``: ``stationary map --dataflow rs`` (the Eyeriss row-stationary dataflow).
+* ``none``: ``stationary map --dataflow none`` (every mapping of the arch).
+
+Its chosen mapping is also evaluated in our model (benchmarks/accelforge_convert.py), energy per level and tensor
+beside its own, its leakage apart (our model has none).
+
+    benchmarks/.peers/accelforge/bin/python ... (see ``peer``: the command it prints) # 700-1,650 CPU s per layer
+    .venv/bin/python benchmarks/bench_accelforge.py peer --layer CONV1 [--unconstrained]   # runs it, caches JSON
+    .venv/bin/python benchmarks/bench_accelforge.py report [--layer CONV1] [--repeats 3] [--write]
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime
+import json
+import os
+import platform
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+PEERS = ROOT / "benchmarks" / "peers"
+ARCH = ROOT / "examples" / "arch" / "accelforge-eyeriss.yaml"
+PEER_PY = ROOT / "benchmarks" / ".peers" / "accelforge" / "bin" / "python"
+LEVELS = ("MainMemory", "GlobalBuffer", "InputScratchpad", "WeightScratchpad", "OutputScratchpad")
+KEEPS = {"MainMemory": ["I", "W", "O"], "GlobalBuffer": ["I", "W", "O"], "InputScratchpad": ["I"],
+         "WeightScratchpad": ["W"], "OutputScratchpad": ["O"]}
+AXES = {"reuse_weight": "X", "reuse_output": "Y"}
+BITS_PER_ACTION = {"GlobalBuffer": 64}  # its file's; LPDDR4, scratchpads and the MAC count 1-bit actions
+
+
+def layer_of(name: str, batch: int = 1):
+    from stationary.workload import load_network
+    layer = load_network("alexnet", batch)[name]
+    return dataclasses.replace(layer, G=1, C=layer.C * layer.G) if layer.G > 1 else layer
+
+
+def cache_path(name: str, batch: int, unconstrained: bool) -> Path:
+    return PEERS / f"accelforge-alexnet-{name.lower()}-b{batch}{'-free' if unconstrained else ''}.json"
+
+
+def peer_command(layer, out: Path, unconstrained: bool) -> list[str]:
+    shape = [layer.M, layer.C, layer.R, layer.S, layer.E, layer.F, layer.N, layer.U]
+    return ["nice", "-n", "10", str(PEER_PY), str(ROOT / "benchmarks" / "accelforge_peer.py"), "--shape",
+            *map(str, shape), "--label", f"AlexNet {layer.name} batch {layer.N}", "--out", str(out),
+            *(["--unconstrained"] if unconstrained else [])]
+
+
+class CustomSpace:
+    """A dataflow-like value for ``search``: AccelForge's per-axis spatial rules as our ``Constraints``."""
+    label = "AccelForge eyeriss.yaml spatial rules"
+
+    @property
+    def constraints(self):
+        from stationary.core import Dim
+        from stationary.mapping.dataflows import Constraints
+        return Constraints(rf_temporal=frozenset(Dim), rf_bypass=frozenset(),
+                           spatial_x=frozenset({Dim.E, Dim.F, Dim.N, Dim.G}),
+                           spatial_y=frozenset({Dim.C, Dim.R, Dim.S, Dim.G}))
+
+
+def ours(name: str, batch: int) -> dict:
+    """Our search in this process under AccelForge's spatial rules (timed from outside as a whole process)."""
+    from stationary.arch import load_arch
+    from stationary.mapping import mapping_to_yaml
+    from stationary.search import Objective, search
+    arch, layer = load_arch(str(ARCH)), layer_of(name, batch)
+    r = search(layer, arch, CustomSpace(), objective=Objective.ENERGY)
+    return {"energy_pj": r.best.energy.total, "cycles": r.best.latency.cycles, "seconds": r.seconds,
+            "mapping": mapping_to_yaml(r.best.mapping, arch)}
+
+
+def timed(cmd: list[str], repeats: int) -> tuple[float, float, dict]:
+    """Median wall and CPU seconds of ``cmd`` as a whole process, and its last JSON output."""
+    walls, cpus, out = [], [], None
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        done = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
+        walls.append(time.perf_counter() - t0)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+        out = json.loads(done.stdout)
+    return statistics.median(walls), statistics.median(cpus), out
+
+
+def network_file(layer, tmp: str) -> str:
+    from stationary.workload.files import dump_network_yaml
+    from stationary.workload.network import Network
+    path = os.path.join(tmp, "layer.yaml")
+    dump_network_yaml(Network("alexnet-ungrouped", (layer,)), path)
+    return path
+
+
+def theirs_in_ours(peer: dict, layer) -> tuple[object, str]:
+    """Its chosen mapping evaluated by our model (physical conventions), and the mapping YAML."""
+    from accelforge_convert import mapping_yaml
+    from stationary.arch import load_arch
+    from stationary.mapping import load_mapping_yaml
+    from stationary.model import evaluate
+    arch = load_arch(str(ARCH))
+    shape = {"p": layer.E, "q": layer.F, "m": layer.M, "c": layer.C, "r": layer.R, "s": layer.S, "n": layer.N}
+    text = mapping_yaml(peer["mapping_nodes"], shape, {k: k for k in LEVELS}, AXES, KEEPS)
+    return evaluate(layer, arch, load_mapping_yaml(text, arch, layer)), text
+
+
+def their_energy_pj(peer: dict) -> tuple[dict, float]:
+    """Its energy per (component, tensor) in pJ, and its leakage in pJ."""
+    per, leak = {}, 0.0
+    for key, joules in peer["energy_j_by_component_tensor_action"].items():
+        comp, tensor, action = key.split("/")
+        if action == "leak":
+            leak += joules * 1e12
+        else:
+            per[(comp, tensor)] = per.get((comp, tensor), 0.0) + joules * 1e12
+    return per, leak
+
+
+def their_words(peer: dict) -> dict:
+    """Its actions per (component, tensor, action) as 16-bit words."""
+    from accelforge_convert import words
+    return {tuple(k.split("/")): words(v, BITS_PER_ACTION.get(k.split("/")[0], 1), peer["bits_per_value"])
+            for k, v in peer["actions_by_component_tensor_action"].items() if v}
+
+
+def report(names: list[str], repeats: int) -> list[str]:
+    load0 = os.getloadavg()
+    when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; {when}; "
+             f"load average {load0[0]:.2f} at the start. Ours: whole processes, median of {repeats}, wall and "
+             "CPU seconds; AccelForge: one run per layer, nice'd, one job (`af.set_n_parallel_jobs(1)`), cached "
+             "in benchmarks/peers/accelforge-*.json with its command.", ""]
+    table = ["| layer | AccelForge uJ (its leakage) | its CPU s | its wall s | its peak MB | space (ours) | ours uJ | "
+             "ours wall s | ours CPU s | energy ratio (vs its uJ less leakage) | speed-up (CPU) |",
+             "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|"]
+    detail: list[str] = []
+    for name in names:
+        peer_path = cache_path(name, 1, False)
+        if not peer_path.exists():
+            table.append(f"| {name} | not run | | | | | | | | | |")
+            continue
+        peer = json.loads(peer_path.read_text())
+        layer = layer_of(name)
+        per, leak = their_energy_pj(peer)
+        their_uj, dyn_uj = peer["energy_uj"], (peer["energy_uj"] - leak / 1e6)
+        with tempfile.TemporaryDirectory() as tmp:
+            net = network_file(layer, tmp)
+            runs = {
+                "its spatial rules": [sys.executable, __file__, "ours", "--layer", name],
+                "rs": [sys.executable, "-m", "stationary.cli", "map", net, "--arch", str(ARCH), "--dataflow",
+                       "rs", "--objective", "energy", "--json", "--quiet"],
+                "none (any)": [sys.executable, "-m", "stationary.cli", "map", net, "--arch", str(ARCH),
+                               "--dataflow", "none", "--objective", "energy", "--json", "--quiet"],
+            }
+            for space, cmd in runs.items():
+                wall, cpu, out = timed(cmd, repeats)
+                out = out[0] if isinstance(out, list) else out
+                uj = out["energy_pj"] / 1e6
+                table.append(f"| {name} | {their_uj:.1f} ({leak / 1e6:.1f}) | {peer['cpu_s']:.0f} | "
+                             f"{peer['wall_s']:.0f} | {peer['peak_rss_mb']:.0f} | {space} | {uj:.1f} | {wall:.2f} | "
+                             f"{cpu:.2f} | {uj / dyn_uj:.3f} | {peer['cpu_s'] / cpu:,.0f}x |")
+                print(table[-1], flush=True)
+        if "mapping_nodes" in peer:
+            detail += theirs_detail(peer, layer, per, leak)
+    load1 = os.getloadavg()
+    return lines + table + ["", f"Load average at the end: {load1[0]:.2f}.", ""] + detail
+
+
+def theirs_detail(peer: dict, layer, per: dict, leak: float) -> list[str]:
+    from stationary.core import Tensor
+    try:
+        res, text = theirs_in_ours(peer, layer)
+    except Exception as exc:  # an uneven mapping: say so rather than fail the whole report
+        return [f"{layer.name}: its mapping is not expressible in our mappings ({exc}).", ""]
+    letters = {Tensor.WEIGHT: "W", Tensor.IFMAP: "I", Tensor.PSUM: "O"}
+    lines = [f"{layer.name}: its chosen mapping in our format:", "", "```yaml", text, "```", "",
+             "| level | tensor | AccelForge words read / written | ours reads / fills / updates / drains | "
+             "AccelForge pJ | ours pJ |", "|---|---|---:|---:|---:|---:|"]
+    words = their_words(peer)
+    by_level = {(e.level, letters[e.tensor]): e for e in res.counts.levels}
+    for (lvl, t), e in sorted(by_level.items(), key=lambda kv: (LEVELS.index(kv[0][0]), kv[0][1])):
+        r, w = words.get((lvl, t, "read"), 0), words.get((lvl, t, "write"), 0)
+        mine = res.energy.at(lvl, e.tensor)
+        lines.append(f"| {lvl} | {t} | {r:,.0f} / {w:,.0f} | {e.reads:,} / {e.fills:,} / {e.updates:,} / "
+                     f"{e.drains:,} | {per.get((lvl, t), 0):,.0f} | {mine:,.0f} |")
+    lines.append(f"| MAC | - | {words.get(('MAC', 'None', 'compute'), 0) * peer['bits_per_value']:,.0f} | "
+                 f"{res.counts.macs:,} | {per.get(('MAC', 'None'), 0):,.0f} | {res.energy.at('MAC', None):,.0f} |")
+    lines += ["", f"MACs: its {words.get(('MAC', 'None', 'compute'), 0) * peer['bits_per_value']:,.0f}, ours "
+              f"{res.counts.macs:,}. Its energy {peer['energy_uj']:.2f} uJ of which leakage {leak / 1e6:.2f} uJ; "
+              f"ours on its mapping {res.energy.total / 1e6:.2f} uJ, {res.latency.cycles:,} cycles (its "
+              f"{peer['cycles']:,}).", ""]
+    return lines
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("peer", help="run AccelForge on one layer (slow) and cache its JSON")
+    p.add_argument("--layer", default="CONV1")
+    p.add_argument("--unconstrained", action="store_true")
+    o = sub.add_parser("ours", help="our search under its spatial rules, JSON on stdout")
+    o.add_argument("--layer", default="CONV1")
+    r = sub.add_parser("report")
+    r.add_argument("--layer", action="append")
+    r.add_argument("--repeats", type=int, default=3)
+    r.add_argument("--write", action="store_true")
+    args = ap.parse_args()
+    sys.path.insert(0, str(ROOT / "src"))
+    if args.cmd == "peer":
+        layer = layer_of(args.layer)
+        cmd = peer_command(layer, cache_path(args.layer, 1, args.unconstrained), args.unconstrained)
+        print(" ".join(cmd), flush=True)
+        subprocess.run(cmd, check=True)
+    elif args.cmd == "ours":
+        print(json.dumps(ours(args.layer, 1)))
+    else:
+        text = report(args.layer or ["CONV1", "CONV2", "CONV3", "CONV4", "CONV5"], args.repeats)
+        print("\n".join(text))
+        if args.write:
+            write_section(text)
+
+
+def write_section(text: list[str]) -> None:
+    path = ROOT / "BENCHMARKS.md"
+    old = path.read_text()
+    body = "## Mapper beside AccelForge\n\n`benchmarks/bench_accelforge.py`. " + "\n".join(text).rstrip() + "\n"
+    if "## Mapper beside AccelForge" in old:
+        old = re.sub(r"## Mapper beside AccelForge\n.*?(?=\n## |\Z)", lambda _: body, old, flags=re.S)
+    else:
+        old = re.sub(r"(?=\n## Fast convolution)", lambda _: "\n" + body, old, count=1)
+    path.write_text(old)
+
+
+if __name__ == "__main__":
+    main()
