@@ -33,6 +33,7 @@ OUT = ROOT / "benchmarks/peers"
 NND = ROOT / "benchmarks/.peers/nnd/bin/nn_dataflow_search"
 NND_PY = ROOT / "benchmarks/.peers/nnd/bin/python"
 ZZ_PY = ROOT / "benchmarks/.peers/zigzag/bin/python"
+LAST_CPU_S = float("nan")
 NND_RUNS = [("alex_net", "alexnet", 4), ("alex_net", "alexnet", 16), ("resnet50", "resnet50", 4)]
 ZZ_RUNS = [("alexnet", 1), ("alexnet", 16)]
 NND_ARGS = ["--word", "16", "--nodes", "1", "1", "--array", "12", "14", "--regf", "512", "--gbuf", "110592",
@@ -55,7 +56,9 @@ print("RESULT " + json.dumps({"energy": energy, "cycles": latency, "macs": cme.l
 
 
 def measure(cmd: list[str]) -> tuple[str, float, float]:
-    """Run a peer command; its stdout, wall seconds and peak RSS in MB (of the process or its largest child)."""
+    """Run a peer command; its stdout, wall seconds and peak RSS in MB (of the process or its largest child).
+    ``LAST_CPU_S`` then holds its CPU seconds (user + system, children included)."""
+    global LAST_CPU_S
     with tempfile.NamedTemporaryFile("r") as tv:
         timed = ["/usr/bin/time", "-v", "-o", tv.name, *cmd] if os.path.exists("/usr/bin/time") else cmd
         t0 = time.perf_counter()
@@ -63,7 +66,10 @@ def measure(cmd: list[str]) -> tuple[str, float, float]:
         wall = time.perf_counter() - t0
         if run.returncode:
             raise SystemExit(f"{cmd[0]} failed ({run.returncode}):\n{run.stderr[-3000:]}")
-        peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", tv.read())
+        report = tv.read()
+        peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", report)
+        cpu = [float(x) for x in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", report)]
+        LAST_CPU_S = sum(cpu) if cpu else float("nan")
     kb = int(peak.group(1)) if peak else resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return run.stdout, wall, kb / 1024
 
@@ -111,7 +117,8 @@ def run_nnd(net: str, tag: str, batch: int) -> dict:
         z["energy_per_mac"] = z["energy"] / z["macs"]
     conv, fc = per_mac(layers, {"conv"}), per_mac(layers, {"fc"})
     return record("nn-dataflow", "2.1", " ".join(["nn_dataflow_search", *cmd[1:]]), tag, batch, layers,
-                  wall_s=round(wall, 2), peak_rss_mb=round(peak, 1), total_energy=res["total_cost"],
+                  wall_s=round(wall, 2), cpu_s=round(LAST_CPU_S, 2), peak_rss_mb=round(peak, 1),
+                  load_average=[round(x, 2) for x in os.getloadavg()], total_energy=res["total_cost"],
                   energy_per_mac=res["total_cost"] / (conv["macs"] + fc["macs"]), conv=conv, fc=fc,
                   cycles=res["total_time"], cost=res["cost"], by_zoo_layer=list(zoo.values()) or None,
                   notes="Whole network searched (CONV, FC, pooling, eltwise; layers run one after another, "
