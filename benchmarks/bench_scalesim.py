@@ -85,8 +85,7 @@ from scalesim.scale_sim import scalesim
 config, topology, layout, out, traces = sys.argv[1:]
 sim = scalesim(save_disk_space=traces != "Y", verbose=True, config=config, topology=topology, layout=layout,
                input_type_gemm=False)
-sim.run_scale(top_path=out)
-print("TOTAL", sim.get_total_cycles())
+sim.run_scale(top_path=out)   # (its get_total_cycles() fails in 3.0.0: the per-layer figures are printed)
 """
 
 
@@ -115,7 +114,7 @@ def main() -> None:
         peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", run.stderr)
         cycles = [int(c) for c in re.findall(r"Total cycles: (\d+)", run.stdout)]
         if run.returncode:
-            print(run.stdout[-1500:], run.stderr[-800:])
+            print(run.stdout[-1500:], run.stderr.split("\tCommand being timed")[0][-1500:])
         print(json.dumps({
             "tool": "SCALE-Sim 3.0.0 (Python API)", "layers": args.layers, "traces": args.traces,
             "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
