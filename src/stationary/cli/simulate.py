@@ -47,12 +47,13 @@ def _mapping(args, layer, arch):
         from stationary.mapping.io import load_problem_and_mapping
         return load_problem_and_mapping(layer, args.mapping, arch)[1]
     try:
-        from stationary.search import search
+        from stationary.search import Objective
+        from stationary.search.guarantee import search_contained
     except ImportError:
         raise StationaryError("the mapper (stationary.search) is not available: give --mapping FILE",
                               field="mapping", value=None) from None
     flow = api._parse_dataflow(args.dataflow)
-    return search(layer, arch, flow).best.mapping
+    return search_contained(layer, arch, flow, Objective.ENERGY).best.mapping
 
 
 def _tensors(args, layer, precision):

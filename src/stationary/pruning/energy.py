@@ -155,8 +155,9 @@ def best_mapping(layer: Layer, arch: Arch, dataflow: Dataflow | None = Dataflow.
     """The mapper's best-energy mapping of ``layer`` on ``arch`` (cached per shape, arch and dataflow)."""
     key = (layer, arch, dataflow)
     if key not in _MAPPED:
-        from stationary.search import Objective, search
-        _MAPPED[key] = search(layer, arch, dataflow, objective=Objective.ENERGY).best
+        from stationary.search import Objective
+        from stationary.search.guarantee import search_contained
+        _MAPPED[key] = search_contained(layer, arch, dataflow, Objective.ENERGY).best
     return _MAPPED[key]
 
 

@@ -2,14 +2,16 @@
 
 Used where the branch and bound would not finish (large layers). Deterministic (a seeded numpy generator):
 
-1. Draw ``samples`` random points (each prime factor of each dimension in a random slot the dataflow allows,
-   random loop orders, a random bypass choice), evaluate them all, and start from the ``width`` best distinct
-   legal ones (half on the objective, half on its second term), plus the seeds given.
+1. Draw ``samples`` random points (half with the array part drawn from every assignment that fits the fan-outs,
+   half with each prime factor in a random allowed slot; random loop orders and bypass choices; ``diversity``),
+   evaluate them all, and start from the best of each of the ``width`` best distinct structures (bypass choice and
+   dimensions on the array) and a few best on the objective's second term, plus the seeds given.
 2. Steepest descent for all of them together: a point's neighbours are one prime factor moved to another allowed
    slot, two factors of two dimensions exchanged between two slots, or one loop moved to another place in its
    level's order; once none improves, one tensor's bypass at one level toggled; each point moves to its best
    neighbour until none improves.
-3. Iterated local search: one of the few best points, kicked by 2-4 random moves, descends again, until about
+3. Iterated local search: one of the few best points, kicked by 2-4 random moves and, half the time, two
+   dimensions re-placed together (``diversity.recreate``), descends again, until about
    ``budget`` candidates have been evaluated (a neighbourhood under way is finished) or ``patience`` rounds in a
    row found nothing better.
 
@@ -35,6 +37,7 @@ from stationary.arch.spec import Arch, StorageKind
 from stationary.core import DIMS, Tensor, prime_factors
 from stationary.mapping.dataflows import Dataflow
 from stationary.search.bulk import evaluate_batch
+from stationary.search.diversity import RECREATE_SHARE, diverse_starts, draw, recreate
 from stationary.search.objective import Objective
 from stationary.search.space import allowed_slots, bypass_choices, slots
 from stationary.search.tiling import fits
@@ -70,6 +73,8 @@ class Space:
         self.primes = [prime_factors(layer.dims[d]) if layer.dims[d] > 1 else [] for d in DIMS]
         self.temporal = [next(k for k, s in enumerate(self.slots) if s.level == i and s.axis is None)
                          for i in range(self.depth)]
+        self.spatial = [k for k, s in enumerate(self.slots) if s.axis is not None]
+        self.spatial_cache = None       # diversity.spatial_table
         rf = [i for i, level in enumerate(arch.levels) if level.kind is StorageKind.RF]
         self.choices = tuple(c for c in bypass_choices(arch, dataflow)   # register files keep what the dataflow says
                              if rules is None or all(c[i] == rules.rf_bypass & arch.levels[i].keeps for i in rf))
@@ -99,11 +104,7 @@ class Space:
         return first, second
 
     def random(self, rng: np.random.Generator, count: int):
-        rows = np.ones((count, len(DIMS), len(self.slots)), dtype=np.int64)
-        for j, d in enumerate(DIMS):
-            for p in self.primes[j]:
-                pick = np.array(self.allowed[j])[rng.integers(0, len(self.allowed[j]), count)]
-                rows[np.arange(count), j, pick] *= p
+        rows = draw(self, rng, count)
         orders = rng.permuted(np.tile(np.arange(8), (count, self.depth, 1)), axis=2)
         bypass = rng.integers(0, len(self.choices), count)
         return rows, self.canonical(rows, orders), bypass
@@ -219,7 +220,7 @@ class Archive:
 
 
 def climb(layer: Layer, arch: Arch, dataflow: Dataflow | None, objective: Objective, *, seeds=None,
-          samples: int = 4000, width: int = 8, budget: int = 40000, patience: int = 8, seed: int = 0,
+          samples: int = 4000, width: int = 8, budget: int = 40000, patience: int = 6, seed: int = 0,
           keep: int = ARCHIVE, bar=None) -> Found:
     """Climb from ``seeds`` (rows, orders, bypass indices into ``Space.choices``, or None) and from the ``width``
     best of ``samples`` random points; stop after about ``budget`` candidates; return the ``keep`` best
@@ -233,10 +234,9 @@ def climb(layer: Layer, arch: Arch, dataflow: Dataflow | None, objective: Object
     archive.add(rows, orders, bypass, first, second)
     # half the starts best on the objective, half best on its second term (for delay then energy: the lowest
     # energy), so a plateau of equal first terms is entered from more than one basin
-    by_first = np.lexsort((second, first))
     by_second = np.lexsort((first, second))
-    top = list(dict.fromkeys(list(by_first[:width - width // 2]) + list(by_second[:width])))[:width]
-    top = np.array([i for i in top if np.isfinite(first[i])], dtype=np.int64)
+    top = list(dict.fromkeys(list(diverse_starts(space, rows, bypass, first, second, width))
+                             + [i for i in by_second[:width // 4] if np.isfinite(first[i])]))
     pop = [(rows[i], orders[i], int(bypass[i]), first[i], second[i]) for i in top]
     if seeds is not None:
         s_rows, s_orders, s_bypass = seeds
@@ -261,6 +261,9 @@ def climb(layer: Layer, arch: Arch, dataflow: Dataflow | None, objective: Object
                     break
                 pick = int(rng.integers(0, len(nb[0])))
                 p = (nb[0][pick], nb[1][pick], int(nb[2][pick]), np.inf, np.inf)
+            if rng.random() < RECREATE_SHARE:
+                *p, spent = recreate(space, rng, p[0], p[1], p[2])
+                p, evaluated = (*p, np.inf, np.inf), evaluated + spent
             kicked.append(p)
         k_rows = np.array([p[0] for p in kicked])
         k_orders = np.array([p[1] for p in kicked])

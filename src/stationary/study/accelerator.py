@@ -129,13 +129,13 @@ def forget_searches() -> None:
 
 
 def _search(layer, arch, flow, goal, seed, progress=False):
-    from stationary.search import search
+    from stationary.search.guarantee import search_contained
     key = (dataclasses.replace(layer, name=""), arch, flow, goal, seed)
     if key in _MEMO:
         _MEMO.move_to_end(key)
         _MEMO_HITS[0] += 1
         return _renamed(_MEMO[key], (layer, arch))
-    result = search(layer, arch, flow, objective=goal, seed=seed)
+    result = search_contained(layer, arch, flow, goal, seed=seed)
     _MEMO[key] = result
     if len(_MEMO) > MEMO_SIZE:
         _MEMO.popitem(last=False)
