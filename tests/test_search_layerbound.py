@@ -7,7 +7,7 @@ from stationary.mapping.dataflows import Dataflow
 from stationary.model import evaluate
 from stationary.search import Objective, search
 from stationary.search.bound import compulsory_energy
-from stationary.search.layerbound import first_term, layer_cycles_bound, layer_energy_bound
+from stationary.search.layerbound import first_term, gap_by_tensor, layer_cycles_bound, layer_energy_bound
 from stationary.workload import conv
 from strategies import cases
 
@@ -33,3 +33,15 @@ def test_the_bound_is_tighter_than_the_energy_floor_and_the_mapper_reports_its_g
     assert r.bound > 1.3 * compulsory_energy(layer, arch)
     assert r.bound <= r.best.energy.total and r.gap >= 0
     assert r.gap == r.best.energy.total / r.bound - 1
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(cases(remainders=True))
+def test_each_tensors_term_is_below_its_energy_in_the_model(case):
+    """The bound is a sum of per-tensor terms; each holds on its own, so ``gap_by_tensor`` (what `map --json`
+    reports as energy_above_bound_by_tensor) is never negative and says where a gap sits."""
+    layer, arch, mapping = case
+    r = evaluate(layer, arch, mapping)
+    for tensor, excess in gap_by_tensor(layer, arch, r).items():
+        spent = sum(e.energy for e in r.energy.entries if e.tensor is tensor)
+        assert excess >= -1e-9 * max(1.0, spent), (tensor, excess)

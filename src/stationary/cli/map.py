@@ -82,12 +82,14 @@ def run(args) -> int:
 
 
 def _json(layer, res, text, arch) -> dict:
+    from stationary.search.layerbound import gap_by_tensor
     b = res.best
     unit = energy_unit(arch)
     return {"layer": layer.name, **energy_json(b.energy.total, layer.macs, arch), "cycles": b.latency.cycles,
             "candidates": res.candidates, "tilings": res.tilings, "seconds": res.seconds, "optimal": res.optimal,
             "method": res.method,
             "lower_bound_energy": res.lower_bound, "bound": res.bound, "bound_of": _term(res), "gap": res.gap,
+            "energy_above_bound_by_tensor": {t.value: v for t, v in gap_by_tensor(layer, arch, b).items()},
             "mapping": text,
             "top": [{"energy": r.energy.total, "energy_unit": unit, "cycles": r.latency.cycles} for r in res.top]}
 

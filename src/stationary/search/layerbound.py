@@ -82,6 +82,30 @@ def first_term(objective: Objective, layer: Layer, arch: Arch, dataflow: Dataflo
     return energy * layer_cycles_bound(layer, arch) if objective is Objective.EDP else energy
 
 
+def gap_by_tensor(layer: Layer, arch: Arch, result) -> dict[Tensor, float]:
+    """Where a mapping's energy sits above this bound: per tensor, the model's energy for it (every level and
+    fan-out) less the bound's term for the same keepers (the mapping's bypass choice). The MACs cost the same on
+    both sides, so the excesses add up to the mapping's energy less the bound of its bypass choice (at least its
+    distance to ``layer_energy_bound``).
+
+    >>> from stationary.arch import preset
+    >>> from stationary.search import search
+    >>> from stationary.workload import conv
+    >>> layer, arch = conv("c", 8, 4, 9, 3), preset("eyeriss")
+    >>> excess = gap_by_tensor(layer, arch, search(layer, arch, None).best)
+    >>> all(v >= 0 for v in excess.values())
+    True
+    """
+    full = np.array([[layer.dims[d] for d in DIMS]], dtype=np.int64)
+    bypass = tuple(lm.bypass for lm in result.mapping.levels)
+    out = {}
+    for t in TENSORS:
+        keepers = tuple(i for i in range(len(arch.levels)) if t in arch.levels[i].keeps - bypass[i])
+        spent = sum(e.energy for e in result.energy.entries if e.tensor is t)
+        out[t] = spent - _tensor_bound(layer, arch, t, keepers, int(words(t, full, layer)[0]))
+    return out
+
+
 def _tensor_bound(layer: Layer, arch: Arch, tensor: Tensor, keepers: tuple[int, ...], size: int) -> float:
     """Energy of ``tensor`` through its chain of keepers: every word once per hop, then the MACs' reads."""
     levels = arch.levels
