@@ -34,9 +34,9 @@ import numpy as np
 
 from stationary.core import DIMS, Dim, Tensor, prod
 from stationary.mapping.tiles import tensor_axes
-from stationary.model.imperfect_sums import (ALL, FIRST, LAST, DimHop, foreign, mac_output_axis, operand_axis,
-                                             operand_pair, operand_steps, output_axis, output_distinct, output_last,
-                                             output_steps, own)
+from stationary.model.dim_hop import ALL, FIRST, LAST, DimHop, foreign, own
+from stationary.model.imperfect_sums import (mac_output_axis, operand_axis, operand_pair, operand_steps, output_axis,
+                                             output_distinct, output_last, output_steps)
 
 
 def axis_layout(layer, tensor: Tensor) -> tuple[tuple, ...]:

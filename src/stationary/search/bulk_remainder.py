@@ -16,9 +16,9 @@ import numpy as np
 from stationary.arch.spec import Arch
 from stationary.core import DIMS, Tensor
 from stationary.model.imperfect import axis_layout
-from stationary.model.imperfect_sums import (ALL, FIRST, LAST, DimHop, foreign, live_values, mac_output_axis,
-                                             operand_axis, operand_pair, operand_steps, output_axis, output_distinct,
-                                             output_last, output_steps, own)
+from stationary.model.dim_hop import ALL, FIRST, LAST, DimHop, foreign, live_values, own
+from stationary.model.imperfect_sums import (mac_output_axis, operand_axis, operand_pair, operand_steps, output_axis,
+                                             output_distinct, output_last, output_steps)
 from stationary.search.bulk_base import Batch, count_hops, finish, unique_rows
 from stationary.search.space import slots
 from stationary.workload.layer import Layer
