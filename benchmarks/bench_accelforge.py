@@ -1,7 +1,8 @@
 """Our mapper beside AccelForge 1.0.467's on its own Eyeriss example (not part of the test suite).
 
 Both search the same design: AccelForge its ``examples/arches/eyeriss.yaml``, ours that file written as one of our
-arch files (examples/arch/accelforge-eyeriss.yaml, its 65 nm energies per action). One AlexNet layer, ungrouped,
+arch files (the preset ``accelforge-eyeriss``: src/stationary/data/arch/accelforge-eyeriss.yaml, its 65 nm energies
+per action). One AlexNet layer, ungrouped,
 batch 1, energy objective. Three of our spaces, each timed as a whole process (interpreter start and imports
 included, median of ``--repeats``, wall and CPU seconds), as AccelForge is:
 
@@ -41,7 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 PEERS = ROOT / "benchmarks" / "peers"
-ARCH = ROOT / "examples" / "arch" / "accelforge-eyeriss.yaml"
+ARCH = "accelforge-eyeriss"   # the preset (src/stationary/data/arch/accelforge-eyeriss.yaml)
 PEER_PY = ROOT / "benchmarks" / ".peers" / "accelforge" / "bin" / "python"
 LEVELS = ("MainMemory", "GlobalBuffer", "InputScratchpad", "WeightScratchpad", "OutputScratchpad")
 KEEPS = {"MainMemory": ["I", "W", "O"], "GlobalBuffer": ["I", "W", "O"], "InputScratchpad": ["I"],
@@ -85,7 +86,7 @@ def ours(name: str, batch: int) -> dict:
     from stationary.arch import load_arch
     from stationary.mapping import mapping_to_yaml
     from stationary.search import Objective, search
-    arch, layer = load_arch(str(ARCH)), layer_of(name, batch)
+    arch, layer = load_arch(ARCH), layer_of(name, batch)
     r = search(layer, arch, CustomSpace(), objective=Objective.ENERGY)
     return {"energy_pj": r.best.energy.total, "cycles": r.best.latency.cycles, "seconds": r.seconds,
             "mapping": mapping_to_yaml(r.best.mapping, arch)}
@@ -120,7 +121,7 @@ def theirs_in_ours(peer: dict, layer) -> tuple[object, str]:
     from stationary.arch import load_arch
     from stationary.mapping import load_mapping_yaml
     from stationary.model import evaluate
-    arch = load_arch(str(ARCH))
+    arch = load_arch(ARCH)
     shape = {"p": layer.E, "q": layer.F, "m": layer.M, "c": layer.C, "r": layer.R, "s": layer.S, "n": layer.N}
     text = mapping_yaml(peer["mapping_nodes"], shape, {k: k for k in LEVELS}, AXES, KEEPS)
     return evaluate(layer, arch, load_mapping_yaml(text, arch, layer)), text
@@ -169,9 +170,9 @@ def report(names: list[str], repeats: int) -> list[str]:
             net = network_file(layer, tmp)
             runs = {
                 "its spatial rules": [sys.executable, __file__, "ours", "--layer", name],
-                "rs": [sys.executable, "-m", "stationary.cli", "map", net, "--arch", str(ARCH), "--dataflow",
+                "rs": [sys.executable, "-m", "stationary.cli", "map", net, "--arch", ARCH, "--dataflow",
                        "rs", "--objective", "energy", "--json", "--quiet"],
-                "none (any)": [sys.executable, "-m", "stationary.cli", "map", net, "--arch", str(ARCH),
+                "none (any)": [sys.executable, "-m", "stationary.cli", "map", net, "--arch", ARCH,
                                "--dataflow", "none", "--objective", "energy", "--json", "--quiet"],
             }
             for space, cmd in runs.items():

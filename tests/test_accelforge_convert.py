@@ -1,5 +1,5 @@
 """AccelForge's chosen mapping read into our model (benchmarks/accelforge_convert.py) and its example Eyeriss as our
-arch file (examples/arch/accelforge-eyeriss.yaml).
+arch file (the preset ``accelforge-eyeriss``, src/stationary/data/arch/accelforge-eyeriss.yaml).
 
 The reference is AccelForge 1.0.467 itself (an independent implementation): a small layer it mapped on its
 examples/arches/eyeriss.yaml, its mapping and action counts copied in tests/data/accelforge/tiny-conv.json.
@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "benchmarks"))
 import accelforge_convert as ac  # noqa: E402
 
-ARCH = ROOT / "examples" / "arch" / "accelforge-eyeriss.yaml"
+ARCH = "accelforge-eyeriss"
+ARCH_FILE = ROOT / "src" / "stationary" / "data" / "arch" / "accelforge-eyeriss.yaml"
 PEER = json.loads((ROOT / "tests" / "data" / "accelforge" / "tiny-conv.json").read_text())
 LEVELS = ("MainMemory", "GlobalBuffer", "InputScratchpad", "WeightScratchpad", "OutputScratchpad")
 KEEPS = {"MainMemory": ["I", "W", "O"], "GlobalBuffer": ["I", "W", "O"], "InputScratchpad": ["I"],
@@ -36,7 +37,7 @@ def _theirs_in_ours():
     shape = {"p": sh["P"], "q": sh["Q"], "m": sh["M"], "c": sh["C"], "r": sh["R"], "s": sh["S"], "n": sh["N"]}
     text = ac.mapping_yaml(PEER["mapping_nodes"], shape, {k: k for k in LEVELS},
                            {"reuse_weight": "X", "reuse_output": "Y"}, KEEPS)
-    arch = load_arch(str(ARCH))
+    arch = load_arch(ARCH)
     return evaluate(layer, arch, load_mapping_yaml(text, arch, layer)), arch
 
 
@@ -88,7 +89,9 @@ def test_module_examples():
 
 
 def test_arch_file_loads_and_evaluates(capsys):
-    arch = load_arch(str(ARCH))
-    assert (arch.pes, arch.levels[1].size_words, arch.word_bits) == (168, 65536, 16)
-    assert main(["evaluate", "alexnet", "--arch", str(ARCH), "--layer", "CONV3", "--json"]) == 0
+    arch = load_arch(ARCH)
+    assert load_arch(str(ARCH_FILE)) == arch
+    # its file: 1024 * 1024 bits of buffer = 65,536 16-bit words; 14 x 12 PEs; LPDDR4 8 pJ/bit x 16
+    assert (arch.pes, arch.levels[1].size_words, arch.levels[0].read_cost(Tensor.IFMAP)) == (168, 65536, 128.0)
+    assert main(["evaluate", "alexnet", "--arch", str(ARCH_FILE), "--layer", "CONV3", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["energy_unit"] == "pJ"

@@ -95,11 +95,30 @@ def zigzag_like() -> Arch:
                "for I and O; derived from the eyeriss preset)")
 
 
+def accelforge_eyeriss() -> Arch:
+    """AccelForge 1.0.467's example Eyeriss (its examples/arches/eyeriss.yaml) as our arch, for its mapper and ours
+    on one design (benchmarks/bench_accelforge.py): a 1 Mb buffer, 14 x 12 PEs with 12/192/16-word scratchpads,
+    energies per 16-bit word derived from its 65 nm component models. The file, with every figure's source:
+    ``stationary/data/arch/accelforge-eyeriss.yaml``.
+
+    >>> a = accelforge_eyeriss()
+    >>> a.pes, a.levels[1].size_words, a.levels[0].read_cost(I)    # LPDDR4 at 8 pJ/bit
+    (168, 65536, 128.0)
+    """
+    from importlib import resources
+
+    from stationary.arch.yaml_io import arch_from_yaml
+    path = "data/arch/accelforge-eyeriss.yaml"
+    return arch_from_yaml(resources.files("stationary").joinpath(path).read_text(encoding="utf-8"),
+                          source=f"stationary/{path}")
+
+
 PRESETS: dict[str, Callable[[], Arch]] = {
     "eyeriss": eyeriss,
     "timeloop-eyeriss-like": timeloop_eyeriss_like,
     "nnd-like": nnd_like,
     "zigzag-like": zigzag_like,
+    "accelforge-eyeriss": accelforge_eyeriss,
     **ISCA2016_PRESETS,
     **DESIGNS,   # built from the memory technologies: eyeriss-lpddr, eyeriss-hmc, tetris, dadiannao-*, eyeriss-reram
 }
