@@ -8,7 +8,10 @@ it keeps from here down), ``Temporal`` and ``Spatial`` loops (a rank variable an
 loop), ``Compute``. A loop's bound is the tile above it divided by its tile shape. The loops after a component's
 storage node are that component's loops in our sense (they iterate over what it holds and deliver the next level's
 tiles); spatial loops fan out into the next level down. Our model keeps every tensor of a level at one loop depth,
-so a mapping that stores one component's tensors at different depths ("uneven") is refused, naming the component.
+so a mapping that stores one component's tensors at different depths ("uneven") is refused, naming the component,
+unless ``uneven="deepest"``: then every tensor of that component sits at its deepest storage node, and the loops
+between its storage nodes move up to the level above (a tensor stored higher in AccelForge's mapping then has a
+smaller tile in ours; where that tile is refetched, ours counts more words than AccelForge).
 
 >>> nodes = [{"node": "Storage", "component": "DRAM", "tensors": ["I", "W", "O"]},
 ...          {"node": "Temporal", "rank": "m", "tile_shape": 2},
@@ -23,6 +26,13 @@ levels:
   RF:
     temporal: M2
     bypass: [inputs]
+>>> uneven = nodes[:1] + [{"node": "Storage", "component": "RF", "tensors": ["W"]}] + nodes[1:2] + nodes[3:]
+>>> print(mapping_yaml(uneven, {"m": 4}, {"DRAM": "DRAM", "RF": "RF"}, {}, {}, uneven="deepest"))
+levels:
+  DRAM:
+    temporal: M2
+  RF:
+    temporal: M2
 """
 from __future__ import annotations
 
@@ -31,13 +41,14 @@ TENSORS = {"I": "inputs", "W": "weights", "O": "outputs"}
 
 
 def mapping_yaml(nodes: list[dict], shape: dict[str, int], levels: dict[str, str], axes: dict[str, str],
-                 keeps: dict[str, list[str]]) -> str:
+                 keeps: dict[str, list[str]], uneven: str = "refuse") -> str:
     """Our mapping YAML (``stationary.mapping.load_mapping_yaml`` reads it) for AccelForge's mapping ``nodes``.
 
     ``shape``: each rank variable's size; ``levels``: AccelForge component -> our level name; ``axes``: its spatial
     fanout name -> our axis (X or Y); ``keeps``: per component, the tensors our level could keep (those it does
     not keep in this mapping become ``bypass``). Raises ValueError for what our mappings cannot say (uneven
-    storage, a temporal loop below a spatial one at one level, a bound that does not divide).
+    storage unless ``uneven="deepest"``, a temporal loop below a spatial one at one level, a bound that does not
+    divide).
     """
     tile = dict(shape)
     order: list[str] = []
@@ -57,7 +68,10 @@ def mapping_yaml(nodes: list[dict], shape: dict[str, int], levels: dict[str, str
                 order.append(comp)
                 kept[comp], temporal[comp], spatial[comp] = set(), [], {}
             elif looped:
-                raise ValueError(f"uneven mapping: {comp} keeps tensors at two loop depths")
+                if uneven != "deepest" or spatial[comp] or len(order) < 2:
+                    raise ValueError(f"uneven mapping: {comp} keeps tensors at two loop depths")
+                temporal[order[-2]] += temporal[comp]   # its loops so far run above all of its tensors
+                temporal[comp], looped = [], False
             kept[comp] |= set(node["tensors"])
         elif kind in ("Temporal", "Spatial"):
             if current is None:
@@ -100,3 +114,41 @@ def words(actions: float, bits_per_action: int, bits_per_value: int) -> float:
     (72.0, 72.0)
     """
     return actions * bits_per_action / bits_per_value
+
+
+def accelforge_mapping_yaml(levels: list[dict], shape: dict[str, int], components: dict[str, str],
+                            fanouts: dict[str, str], einsum: str = "O", compute: str = "MAC",
+                            container: str = "ProcessingElement") -> str:
+    """Our mapping as an AccelForge ``mapping:`` YAML (the inverse of :func:`mapping_yaml`), for its own model to
+    price it (``Spec.evaluate_mapping``).
+
+    ``levels``: outermost first, per level ``{"name", "keeps": [I/W/O kept under this mapping], "temporal":
+    [(rank, bound)], "spatial": [(rank, bound, axis)]}``; ``components``: our level -> its component;
+    ``fanouts``: our axis -> its spatial fanout name.
+
+    >>> print(accelforge_mapping_yaml([{"name": "A", "keeps": ["I"], "temporal": [("m", 2)], "spatial": []},
+    ...                                {"name": "B", "keeps": ["I"], "temporal": [], "spatial": [("c", 3, "X")]}],
+    ...                               {"m": 2, "c": 3}, {"A": "A", "B": "B"}, {"X": "x"}))
+    mapping:
+      nodes:
+      - !Storage {tensors: [I], component: A}
+      - !Temporal {rank_variable: m, tile_shape: 1}
+      - !Storage {tensors: [I], component: B}
+      - !Spatial {rank_variable: c, tile_shape: 1, name: x, component: ProcessingElement}
+      - !Compute {einsum: O, component: MAC}
+    """
+    tile = dict(shape)
+    out = ["mapping:", "  nodes:"]
+    for level in levels:
+        if level["keeps"]:
+            out.append(f"  - !Storage {{tensors: [{', '.join(level['keeps'])}], component: "
+                       f"{components[level['name']]}}}")
+        for rank, bound in level["temporal"]:
+            tile[rank] //= bound
+            out.append(f"  - !Temporal {{rank_variable: {rank}, tile_shape: {tile[rank]}}}")
+        for rank, bound, axis in level["spatial"]:
+            tile[rank] //= bound
+            out.append(f"  - !Spatial {{rank_variable: {rank}, tile_shape: {tile[rank]}, name: {fanouts[axis]}, "
+                       f"component: {container}}}")
+    out.append(f"  - !Compute {{einsum: {einsum}, component: {compute}}}")
+    return "\n".join(out)

@@ -96,6 +96,8 @@ def main() -> None:
     ap.add_argument("--pickle", help="also pickle the Mappings result here (to re-read without re-running)")
     ap.add_argument("--from-pickle", metavar="PKL", help="re-read a pickled result into --out's JSON (its timing "
                     "fields kept) instead of running the mapper")
+    ap.add_argument("--evaluate", metavar="MAPPING_YAML", help="price this mapping (an AccelForge mapping: YAML) "
+                    "with its model instead of running its mapper")
     ap.add_argument("--label", default="")
     args = ap.parse_args()
     if args.from_pickle:
@@ -123,7 +125,16 @@ def main() -> None:
     wl_path = Path(work) / "layer.yaml"
     wl_path.write_text(WORKLOAD.format(bits=args.bits, N=N, stride=stride, P=P, Q=Q, C=C, M=M, R=R, S=S))
     out_path = Path(args.out).resolve()
+    evaluate_path = Path(args.evaluate).resolve() if args.evaluate else None
     os.chdir(work)  # its mapper writes mapping.svg into the working directory
+    if args.evaluate:
+        spec = af.Spec.from_yaml(arch_path, wl_path, evaluate_path)
+        out = {"tool": "accelforge", "version": "1.0.467", "evaluated": evaluate_path.read_text(),
+               "shape": dict(M=M, C=C, R=R, S=S, P=P, Q=Q, N=N, stride=stride), "bits_per_value": args.bits}
+        read_result(spec.evaluate_mapping(), out)
+        out_path.write_text(json.dumps(out, indent=1) + "\n")
+        print(json.dumps({k: out.get(k) for k in ("energy_uj", "cycles", "result_error")}))
+        return
     spec = af.Spec.from_yaml(arch_path, wl_path)
     if args.unconstrained:
         for fan in spec.arch.find("ProcessingElement").spatial:

@@ -65,6 +65,7 @@ def peer_command(layer, out: Path, unconstrained: bool) -> list[str]:
     shape = [layer.M, layer.C, layer.R, layer.S, layer.E, layer.F, layer.N, layer.U]
     return ["nice", "-n", "10", str(PEER_PY), str(ROOT / "benchmarks" / "accelforge_peer.py"), "--shape",
             *map(str, shape), "--label", f"AlexNet {layer.name} batch {layer.N}", "--out", str(out),
+            "--pickle", str(ROOT / "benchmarks" / ".peers" / "accelforge-results" / out.with_suffix(".pkl").name),
             *(["--unconstrained"] if unconstrained else [])]
 
 
@@ -115,16 +116,79 @@ def network_file(layer, tmp: str) -> str:
     return path
 
 
-def theirs_in_ours(peer: dict, layer) -> tuple[object, str]:
-    """Its chosen mapping evaluated by our model (physical conventions), and the mapping YAML."""
+def as_accelforge(mapping, arch, layer) -> str:
+    """Our mapping as AccelForge mapping YAML (benchmarks/accelforge_convert.py), for its model to price."""
+    from accelforge_convert import RANKS, TENSORS, accelforge_mapping_yaml
+    rank = {dim: r for r, dim in RANKS.items()}
+    letter = {name: t for t, name in TENSORS.items()}
+    levels = []
+    for spec, lm in zip(arch.levels, mapping.levels):
+        if any(not loop.perfect for loop in lm.loops):
+            raise ValueError("a loop with a remainder: AccelForge's eyeriss example takes exact factors")
+        levels.append({"name": spec.name, "keeps": sorted(letter[t.value] for t in spec.keeps - lm.bypass),
+                       "temporal": [(rank[l.dim.name], l.bound) for l in lm.temporal],
+                       "spatial": [(rank[l.dim.name], l.bound, l.axis.value) for l in lm.spatial]})
+    shape = {"p": layer.E, "q": layer.F, "m": layer.M, "c": layer.C, "r": layer.R, "s": layer.S, "n": layer.N}
+    return accelforge_mapping_yaml(levels, shape, {k: k for k in LEVELS}, {v: k for k, v in AXES.items()})
+
+
+def price(name: str) -> dict:
+    """Our best mappings (its spatial rules, rs, any) priced by AccelForge's own model (its venv, one process
+    each), beside our model's figure; cached as JSON."""
+    from stationary.arch import load_arch
+    from stationary.mapping import Dataflow
+    from stationary.search import Objective, search
+    arch, layer = load_arch(ARCH), layer_of(name)
+    out = {"layer": name, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+           "note": "our mapper's best mapping per space, priced by AccelForge 1.0.467's model "
+                   "(Spec.evaluate_mapping on its examples/arches/eyeriss.yaml: its energies, leakage, unicast)",
+           "spaces": {}}
+    for space, dataflow in (("its spatial rules", CustomSpace()), ("rs", Dataflow.RS), ("none (any)", None)):
+        best = search(layer, arch, dataflow, objective=Objective.ENERGY).best
+        entry = {"ours_energy_pj": best.energy.total, "ours_cycles": best.latency.cycles}
+        try:
+            text = as_accelforge(best.mapping, arch, layer)
+        except ValueError as err:
+            entry["error"] = str(err)
+            out["spaces"][space] = entry
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            path, res = os.path.join(tmp, "mapping.yaml"), os.path.join(tmp, "priced.json")
+            Path(path).write_text(text + "\n")
+            shape = [layer.M, layer.C, layer.R, layer.S, layer.E, layer.F, layer.N, layer.U]
+            subprocess.run(["nice", "-n", "10", str(PEER_PY), str(ROOT / "benchmarks" / "accelforge_peer.py"),
+                            "--shape", *map(str, shape), "--evaluate", path, "--out", res], check=True,
+                           capture_output=True)
+            priced = json.loads(Path(res).read_text())
+        entry.update(accelforge_mapping=text, accelforge_energy_uj=priced.get("energy_uj"),
+                     accelforge_cycles=priced.get("cycles"), accelforge_error=priced.get("result_error"),
+                     accelforge_energy_j_by_component_tensor_action=priced.get(
+                         "energy_j_by_component_tensor_action"))
+        out["spaces"][space] = entry
+        print(space, entry["ours_energy_pj"] / 1e6, entry.get("accelforge_energy_uj"), flush=True)
+    return out
+
+
+def theirs_in_ours(peer: dict, layer) -> tuple[object, str, str]:
+    """Its chosen mapping evaluated by our model (physical conventions), the mapping YAML, and what our legality
+    check says of it ("" when legal). Where its tiles overflow a level by our rule (a tile is the footprint of every
+    loop below; AccelForge reserves less where a window slides), the counts are still ours, computed without the
+    capacity check."""
     from accelforge_convert import mapping_yaml
     from stationary.arch import load_arch
-    from stationary.mapping import load_mapping_yaml
+    from stationary.core import StationaryError
+    from stationary.mapping import check, load_mapping_yaml
     from stationary.model import evaluate
     arch = load_arch(ARCH)
     shape = {"p": layer.E, "q": layer.F, "m": layer.M, "c": layer.C, "r": layer.R, "s": layer.S, "n": layer.N}
-    text = mapping_yaml(peer["mapping_nodes"], shape, {k: k for k in LEVELS}, AXES, KEEPS)
-    return evaluate(layer, arch, load_mapping_yaml(text, arch, layer)), text
+    text = mapping_yaml(peer["mapping_nodes"], shape, {k: k for k in LEVELS}, AXES, KEEPS, uneven="deepest")
+    mapping = load_mapping_yaml(text, arch)
+    try:
+        check(layer, arch, mapping)
+        verdict = ""
+    except StationaryError as err:
+        verdict = str(err)
+    return evaluate(layer, arch, mapping, validate=False), text, verdict
 
 
 def their_energy_pj(peer: dict) -> tuple[dict, float]:
@@ -192,13 +256,19 @@ def report(names: list[str], repeats: int) -> list[str]:
 def theirs_detail(peer: dict, layer, per: dict, leak: float) -> list[str]:
     from stationary.core import Tensor
     try:
-        res, text = theirs_in_ours(peer, layer)
+        res, text, verdict = theirs_in_ours(peer, layer)
     except Exception as exc:  # an uneven mapping: say so rather than fail the whole report
         return [f"{layer.name}: its mapping is not expressible in our mappings ({exc}).", ""]
     letters = {Tensor.WEIGHT: "W", Tensor.IFMAP: "I", Tensor.PSUM: "O"}
-    lines = [f"{layer.name}: its chosen mapping in our format:", "", "```yaml", text, "```", "",
-             "| level | tensor | AccelForge words read / written | ours reads / fills / updates / drains | "
-             "AccelForge pJ | ours pJ |", "|---|---|---:|---:|---:|---:|"]
+    hoisted = sum(1 for n in peer["mapping_nodes"] if n["node"] == "Storage") > len(LEVELS)
+    lines = [f"{layer.name}: its chosen mapping in our format" + (" (it stores one level's tensors at two loop "
+             "depths; here all at the deeper one, the loops between moved up a level)" if hoisted else "") + ":",
+             "", "```yaml", text, "```", ""]
+    if verdict:
+        lines += [f"Our legality check on it: {verdict} Its counts below are our model's without that check.", ""]
+    lines += [
+              "| level | tensor | AccelForge words read / written | ours reads / fills / updates / drains | "
+              "AccelForge pJ | ours pJ |", "|---|---|---:|---:|---:|---:|"]
     words = their_words(peer)
     by_level = {(e.level, letters[e.tensor]): e for e in res.counts.levels}
     for (lvl, t), e in sorted(by_level.items(), key=lambda kv: (LEVELS.index(kv[0][0]), kv[0][1])):
@@ -223,6 +293,8 @@ def main() -> None:
     p.add_argument("--unconstrained", action="store_true")
     o = sub.add_parser("ours", help="our search under its spatial rules, JSON on stdout")
     o.add_argument("--layer", default="CONV1")
+    pr = sub.add_parser("price", help="our best mappings priced by AccelForge's model (cached JSON)")
+    pr.add_argument("--layer", default="CONV1")
     r = sub.add_parser("report")
     r.add_argument("--layer", action="append")
     r.add_argument("--repeats", type=int, default=3)
@@ -234,6 +306,9 @@ def main() -> None:
         cmd = peer_command(layer, cache_path(args.layer, 1, args.unconstrained), args.unconstrained)
         print(" ".join(cmd), flush=True)
         subprocess.run(cmd, check=True)
+    elif args.cmd == "price":
+        path = PEERS / f"accelforge-alexnet-{args.layer.lower()}-b1-ours-priced.json"
+        path.write_text(json.dumps(price(args.layer), indent=1) + "\n")
     elif args.cmd == "ours":
         print(json.dumps(ours(args.layer, 1)))
     else:

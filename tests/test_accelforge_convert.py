@@ -13,7 +13,7 @@ import pytest
 
 from stationary.arch import load_arch
 from stationary.cli import main
-from stationary.core import Tensor
+from stationary.core import StationaryError, Tensor
 from stationary.mapping import load_mapping_yaml
 from stationary.model import evaluate
 from stationary.workload.builders import conv
@@ -95,3 +95,39 @@ def test_arch_file_loads_and_evaluates(capsys):
     assert (arch.pes, arch.levels[1].size_words, arch.levels[0].read_cost(Tensor.IFMAP)) == (168, 65536, 128.0)
     assert main(["evaluate", "alexnet", "--arch", str(ARCH_FILE), "--layer", "CONV3", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["energy_unit"] == "pJ"
+
+
+def test_its_alexnet_conv1_mapping_in_our_model():
+    """Its CONV1 answer stores the buffer's weights and inputs above two loops and its outputs below them; in ours
+    all three sit below (the loops move up to DRAM). Counts that move to or from the buffer's inputs then differ
+    (their tile shrinks: halos are refetched); every other count equals its own, but for the output scratchpad's
+    writes, where it fills read-back partial sums (as Timeloop does)."""
+    peer = json.loads((ROOT / "tests" / "data" / "accelforge" / "alexnet-conv1.json").read_text())
+    layer = conv("CONV1", 96, 3, 227, 11, stride=4)
+    shape = {"p": 55, "q": 55, "m": 96, "c": 3, "r": 11, "s": 11, "n": 1}
+    axes = {"reuse_weight": "X", "reuse_output": "Y"}
+    with pytest.raises(ValueError, match="uneven mapping: GlobalBuffer"):
+        ac.mapping_yaml(peer["mapping_nodes"], shape, {k: k for k in LEVELS}, axes, KEEPS)
+    arch = load_arch(ARCH)
+    text = ac.mapping_yaml(peer["mapping_nodes"], shape, {k: k for k in LEVELS}, axes, KEEPS, uneven="deepest")
+    mapping = load_mapping_yaml(text, arch)
+    # it reserves 11 input words per PE (one step of its sliding window); our tile rule needs 27 = (5 - 1) * 4 + 11
+    with pytest.raises(StationaryError, match="tiles need 27 words"):
+        load_mapping_yaml(text, arch, layer)
+    counts = evaluate(layer, arch, mapping, validate=False).counts
+
+    def words(component, tensor, action):
+        n = peer["actions_by_component_tensor_action"].get(f"{component}/{tensor}/{action}", 0)
+        return ac.words(n, 64 if component == "GlobalBuffer" else 1, 16)
+
+    assert counts.macs == words("MAC", "None", "compute") * 16 == 96 * 3 * 11 * 11 * 55 * 55
+    for level, t in (("MainMemory", "W"), ("GlobalBuffer", "W"), ("WeightScratchpad", "W"),
+                     ("InputScratchpad", "I")):
+        c = counts.at(level, LETTER[t])
+        assert (c.reads, c.fills) == (words(level, t, "read"), words(level, t, "write"))
+    for level in ("MainMemory", "GlobalBuffer"):
+        c = counts.at(level, Tensor.PSUM)
+        assert (c.reads + c.drains, c.fills + c.updates) == (words(level, "O", "read"), words(level, "O", "write"))
+    spad = counts.at("OutputScratchpad", Tensor.PSUM)
+    assert spad.reads + spad.drains == words("OutputScratchpad", "O", "read")
+    assert spad.fills + spad.updates < words("OutputScratchpad", "O", "write")
