@@ -116,6 +116,9 @@ def words(actions: float, bits_per_action: int, bits_per_value: int) -> float:
     return actions * bits_per_action / bits_per_value
 
 
+RELEVANT = {"I": {"n", "c", "p", "q", "r", "s"}, "W": {"m", "c", "r", "s"}, "O": {"n", "m", "p", "q"}}
+
+
 def accelforge_mapping_yaml(levels: list[dict], shape: dict[str, int], components: dict[str, str],
                             fanouts: dict[str, str], einsum: str = "O", compute: str = "MAC",
                             container: str = "ProcessingElement") -> str:
@@ -126,29 +129,56 @@ def accelforge_mapping_yaml(levels: list[dict], shape: dict[str, int], component
     [(rank, bound)], "spatial": [(rank, bound, axis)]}``; ``components``: our level -> its component;
     ``fanouts``: our axis -> its spatial fanout name.
 
-    >>> print(accelforge_mapping_yaml([{"name": "A", "keeps": ["I"], "temporal": [("m", 2)], "spatial": []},
-    ...                                {"name": "B", "keeps": ["I"], "temporal": [], "spatial": [("c", 3, "X")]}],
-    ...                               {"m": 2, "c": 3}, {"A": "A", "B": "B"}, {"X": "x"}))
+    Our model keeps a level's tile across the innermost loops of the level above that do not index it (the tile
+    does not change, so nothing is refetched); AccelForge refills a storage node on every iteration of a loop
+    above it and keeps a tile across a loop only when the node sits above that loop. So each tensor's storage
+    node goes above the innermost run of the parent level's temporal loops that do not index it (where the
+    parent has no spatial loops: a node inside the PE array cannot sit above the array's fan-out).
+
+    >>> print(accelforge_mapping_yaml([{"name": "A", "keeps": ["I", "W"], "temporal": [("c", 3), ("m", 2)],
+    ...                                 "spatial": []},
+    ...                                {"name": "B", "keeps": ["I", "W"], "temporal": [], "spatial": []}],
+    ...                               {"m": 2, "c": 3}, {"A": "A", "B": "B"}, {}))
     mapping:
       nodes:
-      - !Storage {tensors: [I], component: A}
-      - !Temporal {rank_variable: m, tile_shape: 1}
+      - !Storage {tensors: [I, W], component: A}
+      - !Temporal {rank_variable: c, tile_shape: 1}
       - !Storage {tensors: [I], component: B}
-      - !Spatial {rank_variable: c, tile_shape: 1, name: x, component: ProcessingElement}
+      - !Temporal {rank_variable: m, tile_shape: 1}
+      - !Storage {tensors: [W], component: B}
       - !Compute {einsum: O, component: MAC}
     """
     tile = dict(shape)
     out = ["mapping:", "  nodes:"]
-    for level in levels:
-        if level["keeps"]:
+    for k, level in enumerate(levels):
+        below = levels[k + 1] if k + 1 < len(levels) else None
+        hoistable = below is not None and not level["spatial"]
+        # per tensor kept below: how many of this level's temporal loops (innermost) do not index it
+        free = {}
+        for t in (below["keeps"] if below else []):
+            n = 0
+            for rank, bound in reversed(level["temporal"]):
+                if rank in RELEVANT[t] or not hoistable:
+                    break
+                n += 1
+            free[t] = n
+        if level["keeps"] and k == 0:
             out.append(f"  - !Storage {{tensors: [{', '.join(level['keeps'])}], component: "
                        f"{components[level['name']]}}}")
-        for rank, bound in level["temporal"]:
+        loops = level["temporal"]
+        for i, (rank, bound) in enumerate(loops):
+            hoisted = sorted(t for t, n in free.items() if n == len(loops) - i)
+            if hoisted:
+                out.append(f"  - !Storage {{tensors: [{', '.join(hoisted)}], component: "
+                           f"{components[below['name']]}}}")
             tile[rank] //= bound
             out.append(f"  - !Temporal {{rank_variable: {rank}, tile_shape: {tile[rank]}}}")
         for rank, bound, axis in level["spatial"]:
             tile[rank] //= bound
             out.append(f"  - !Spatial {{rank_variable: {rank}, tile_shape: {tile[rank]}, name: {fanouts[axis]}, "
                        f"component: {container}}}")
+        rest = sorted(t for t, n in free.items() if n == 0)
+        if below is not None and rest:
+            out.append(f"  - !Storage {{tensors: [{', '.join(rest)}], component: {components[below['name']]}}}")
     out.append(f"  - !Compute {{einsum: {einsum}, component: {compute}}}")
     return "\n".join(out)
