@@ -218,8 +218,8 @@ def report(names: list[str], repeats: int) -> list[str]:
              "CPU seconds; AccelForge: one run per layer, nice'd, one job (`af.set_n_parallel_jobs(1)`), cached "
              "in benchmarks/peers/accelforge-*.json with its command.", ""]
     table = ["| layer | AccelForge uJ (its leakage) | its CPU s | its wall s | its peak MB | space (ours) | ours uJ | "
-             "ours wall s | ours CPU s | energy ratio (vs its uJ less leakage) | speed-up (CPU) |",
-             "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|"]
+             "ours wall s | ours CPU s | energy ratio (vs its uJ less leakage) | speed-up (wall) | speed-up (CPU) |",
+             "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|"]
     detail: list[str] = []
     for name in names:
         peer_path = cache_path(name, 1, False)
@@ -245,12 +245,31 @@ def report(names: list[str], repeats: int) -> list[str]:
                 uj = out["energy_pj"] / 1e6
                 table.append(f"| {name} | {their_uj:.1f} ({leak / 1e6:.1f}) | {peer['cpu_s']:.0f} | "
                              f"{peer['wall_s']:.0f} | {peer['peak_rss_mb']:.0f} | {space} | {uj:.1f} | {wall:.2f} | "
-                             f"{cpu:.2f} | {uj / dyn_uj:.3f} | {peer['cpu_s'] / cpu:,.0f}x |")
+                             f"{cpu:.2f} | {uj / dyn_uj:.3f} | {peer['wall_s'] / wall:,.0f}x | "
+                             f"{peer['cpu_s'] / cpu:,.0f}x |")
                 print(table[-1], flush=True)
         if "mapping_nodes" in peer:
-            detail += theirs_detail(peer, layer, per, leak)
+            detail += two_models(peer, layer) + theirs_detail(peer, layer, per, leak)
     load1 = os.getloadavg()
     return lines + table + ["", f"Load average at the end: {load1[0]:.2f}.", ""] + detail
+
+
+def two_models(peer: dict, layer) -> list[str]:
+    """Each answer priced by both models (the priced JSON that ``price`` caches)."""
+    path = PEERS / f"accelforge-alexnet-{layer.name.lower()}-b1-ours-priced.json"
+    if not path.exists():
+        return []
+    priced = json.loads(path.read_text())
+    res, _, _ = theirs_in_ours(peer, layer)
+    lines = [f"{layer.name}, each answer in both models (`bench_accelforge.py price`, {priced['date'][:10]}; "
+             "AccelForge's figures include its leakage):", "",
+             "| mapping | our model (uJ) | AccelForge's model (uJ) |", "|---|---:|---:|",
+             f"| AccelForge's answer | {res.energy.total / 1e6:,.1f} | {peer['energy_uj']:,.1f} |"]
+    for space, e in priced["spaces"].items():
+        af = e.get("accelforge_energy_uj")
+        lines.append(f"| ours, {space} | {e['ours_energy_pj'] / 1e6:,.1f} | "
+                     f"{'-' if af is None else f'{af:,.1f}'} |")
+    return lines + [""]
 
 
 def theirs_detail(peer: dict, layer, per: dict, leak: float) -> list[str]:
