@@ -12,7 +12,10 @@ SCALE-Sim is driven through its Python API (``scalesim.scale_sim.scalesim(save_d
 ``save_disk_space=False``, so it writes its cycle-by-cycle traces (about 0.5 GB per layer) whatever ``-s`` says.
 ``--traces`` turns them on again (``save_disk_space=False``), to measure what writing them costs.
 
-    .venv/bin/python benchmarks/bench_scalesim.py [--layers CONV1 ...] [--traces]
+    .venv/bin/python benchmarks/bench_scalesim.py [--layers CONV1 ...] [--traces] [--cache]
+
+``--cache`` writes the result to benchmarks/peers/scalesim-alexnet-<layers>[-traces].json, which
+benchmarks/bench_sim.py puts beside our simulator in BENCHMARKS.md.
 """
 from __future__ import annotations
 
@@ -93,6 +96,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--layers", nargs="+", default=["CONV1", "CONV2", "CONV3", "CONV4", "CONV5"])
     ap.add_argument("--traces", action="store_true", help="let SCALE-Sim write its traces (as scale.py always does)")
+    ap.add_argument("--cache", action="store_true", help="also write the JSON to benchmarks/peers/")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
@@ -115,13 +119,21 @@ def main() -> None:
         cycles = [int(c) for c in re.findall(r"Total cycles: (\d+)", run.stdout)]
         if run.returncode:
             print(run.stdout[-1500:], run.stderr.split("\tCommand being timed")[0][-1500:])
-        print(json.dumps({
+        record = {
             "tool": "SCALE-Sim 3.0.0 (Python API)", "layers": args.layers, "traces": args.traces,
+            "command": " ".join(["benchmarks/bench_scalesim.py", "--layers", *args.layers]
+                                + (["--traces"] if args.traces else [])),
             "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "loadavg_at_start": [round(x, 2) for x in load], "wall_s": round(wall, 1),
             "cpu_s": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1),
             "peak_rss_mb": round(int(peak.group(1)) / 1024) if peak else None, "output_mb": round(trace_mb, 1),
-            "cycles": dict(zip(args.layers, cycles)), "exit": run.returncode}, indent=1))
+            "cycles": dict(zip(args.layers, cycles)), "exit": run.returncode,
+            "macs": sum(layer.macs for layer in load_network("alexnet-ungrouped", 1) if layer.name in args.layers)}
+        print(json.dumps(record, indent=1))
+        if args.cache:
+            name = "-".join(layer.lower() for layer in args.layers) + ("-traces" if args.traces else "")
+            (ROOT / "benchmarks" / "peers" / f"scalesim-alexnet-{name}.json").write_text(
+                json.dumps(record, indent=1) + "\n")
 
 
 if __name__ == "__main__":
