@@ -87,6 +87,22 @@ def cli(args: list[str]) -> tuple[float, float, object]:
     return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, json.loads(done.stdout)
 
 
+def startup(repeats: int) -> str:
+    """What a whole process costs before any search: the interpreter and the imports ``map`` needs."""
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    walls, cpus = [], []
+    for _ in range(repeats):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import stationary.cli, stationary.api, stationary.search.guarantee"],
+                       env=env, check=True)
+        walls.append(time.perf_counter() - t0)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return (f"Start-up alone (interpreter and imports, no search; median of {repeats}): "
+            f"{statistics.median(walls):.2f} s wall, {statistics.median(cpus):.2f} s CPU.")
+
+
 def medians(args: list[str], repeats: int) -> tuple[float, float, object]:
     runs = [cli(args) for _ in range(repeats)]
     return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs), runs[-1][2]
@@ -112,7 +128,7 @@ def part1(repeats: int) -> list[str]:
             lines.append(f"| {name} | {wall:.2f} | {cpu:.2f} | {uj:.2f} | {r['cycles']:,} | {r['candidates']:,} | "
                          f"{r['method']} | {gap} | {extra}")
             print(lines[-1], flush=True)
-    return lines + ["", f"Load at the end: {stamp()}."]
+    return lines + ["", startup(repeats), "", f"Load at the end: {stamp()}."]
 
 
 def conv_per_mac(out: list[dict], net) -> float:
