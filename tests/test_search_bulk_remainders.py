@@ -3,8 +3,11 @@
 Rows whose bounds multiply past their dimensions go through ``search.bulk_remainder`` (the remainder model's sums
 grouped by geometry over the batch); the model (``stationary.model.evaluate`` on the fitted Mapping, itself held to
 the simulator by tests/test_sim_counts.py) is the reference. Remainders land at every level, on temporal and
-spatial slots; layers are strided, dilated, padded, grouped or FC (tests/strategies.py).
+spatial slots; layers are strided, dilated, padded, grouped or FC (tests/strategies.py). ``STATIONARY_BULK_CASES``
+sets the number of random batches of the main test (default 250; thousands for a long run).
 """
+import os
+
 import numpy as np
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
@@ -19,6 +22,9 @@ from stationary.workload import load_network
 
 from strategies import archs, layers
 from test_search_bulk import assert_equal_to_model, candidates, mapping_of
+
+CASES = int(os.environ.get("STATIONARY_BULK_CASES", "250"))
+
 
 def fast(examples: int):
     return settings(max_examples=examples, deadline=None,
@@ -35,7 +41,7 @@ def leaves_remainders(layer, rows) -> bool:
     return bool((fit_rows(rows, sizes).prod(axis=2) != sizes).any())
 
 
-@fast(250)
+@fast(CASES)
 @given(st.data())
 def test_rows_with_remainders_at_every_level_equal_the_model(data):
     layer, arch = data.draw(layers(7)), data.draw(archs())
