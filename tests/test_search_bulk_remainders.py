@@ -9,12 +9,14 @@ sets the number of random batches of the main test (default 250; thousands for a
 import os
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from stationary.arch import preset
-from stationary.core import DIMS
+from stationary.core import DIMS, Dim, StationaryError
 from stationary.mapping import Dataflow
+from stationary.search.bulk import evaluate_batch
 from stationary.search.bulk_remainder import fit_rows
 from stationary.search.space import slots
 from stationary.search.tiling import dim_options, fits
@@ -90,6 +92,17 @@ def test_fit_rows_is_mapping_fitted(data):
                 want[DIMS.index(loop.dim), k] *= loop.bound
         assert (fitted[j] == want).all()
         assert {d: int(b) for d, b in zip(DIMS, fitted[j].prod(axis=1))} == mapping.bounds()
+
+
+def test_bounds_short_of_a_dimension_are_refused_as_fitted_refuses_them():
+    layer, arch = load_network("alexnet", 1)["CONV1"], preset("eyeriss")
+    rows = np.ones((2, len(DIMS), len(slots(arch))), dtype=np.int64)
+    for d in DIMS:
+        rows[:, DIMS.index(d), 0] = layer.dims[d]
+    rows[1, DIMS.index(Dim.E), 0] = 54              # 54 rows of E = 55
+    orders = np.tile(np.arange(len(DIMS)), (2, len(arch.levels), 1))
+    with pytest.raises(StationaryError, match="candidate 1: loop bounds multiply to 54, less than E = 55"):
+        evaluate_batch(layer, arch, (frozenset(),) * len(arch.levels), rows, orders)
 
 
 def test_alexnet_conv1_rows_from_the_enumeration_equal_the_model():

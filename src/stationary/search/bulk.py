@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from stationary.arch.spec import Arch
-from stationary.core import DIMS
+from stationary.core import DIMS, StationaryError
 from stationary.search.bulk_base import Batch, merged
 from stationary.search.bulk_exact import exact_batch
 from stationary.search.bulk_remainder import fit_rows, remainder_batch
@@ -43,13 +43,18 @@ def evaluate_batch(layer: Layer, arch: Arch, bypass, rows: np.ndarray, orders: n
     """The model's counts, energy and cycles for every candidate (``rows``: n x 8 x slots, ``orders``: n x levels
     x 8 dimension indices). Tilings are taken as legal (fits and fan-outs are the enumeration's job). A row whose
     bounds multiply past a dimension (a ceil-divided split: the last iteration covers the remainder) is fitted
-    first (``Mapping.fitted``)."""
+    first (``Mapping.fitted``); bounds that multiply to less than a dimension are refused (StationaryError)."""
     rows = np.asarray(rows, dtype=np.int64)
     orders = np.asarray(orders, dtype=np.int64)
     sizes = np.array([layer.dims[d] for d in DIMS], dtype=np.int64)
     exact = (rows.prod(axis=2) == sizes[None, :]).all(axis=1) if len(rows) else np.ones(0, dtype=bool)
     if exact.all():
         return exact_batch(layer, arch, bypass, rows, orders)
+    short = rows.prod(axis=2) < sizes[None, :]
+    if short.any():             # as Mapping.fitted refuses it: nothing would cover the rest of the dimension
+        j, d = (int(x[0]) for x in np.nonzero(short))
+        raise StationaryError(f"candidate {j}: loop bounds multiply to {int(rows[j, d].prod())}, less than "
+                              f"{DIMS[d].name} = {sizes[d]}", field=DIMS[d].name, value=int(rows[j, d].prod()))
     fitted = fit_rows(rows[~exact], sizes)
     perfect = (fitted.prod(axis=2) == sizes[None, :]).all(axis=1)     # a fitted row may divide after all
     rest = np.flatnonzero(~exact)
