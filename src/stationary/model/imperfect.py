@@ -30,6 +30,8 @@ counted as sets; a dimension a tensor does not depend on is an axis of one point
 """
 from __future__ import annotations
 
+import enum
+
 import numpy as np
 
 from stationary.core import DIMS, Dim, Tensor, prod
@@ -39,28 +41,32 @@ from stationary.model.imperfect_sums import (mac_output_axis, operand_axis, oper
                                              output_distinct, output_last, output_steps)
 
 
+class AxisKind(enum.Enum):
+    ONE = "one"        # an axis of one dimension: (ONE, d)
+    PAIR = "pair"      # the input's H or W: (PAIR, d1, d2, (c1, c2)), coordinates c1 x d1 + c2 x d2
+    POINT = "point"    # a dimension the tensor does not depend on: (POINT, d)
+
+
 def axis_layout(layer, tensor: Tensor) -> tuple[tuple, ...]:
-    """The tensor's axes as the sums see them: ``("one", d)`` an axis of one dimension, ``("pair", d1, d2, (c1,
-    c2))`` the input's H or W (coordinates ``c1 x d1 + c2 x d2``), ``("point", d)`` a dimension it does not
-    depend on."""
+    """The tensor's axes as the sums see them (:class:`AxisKind` first in each)."""
     out, relevant = [], set()
     for axis in tensor_axes(layer, tensor):
         relevant.update(d for d, _ in axis.terms)
         if len(axis.terms) == 1:
-            out.append(("one", axis.terms[0][0]))
+            out.append((AxisKind.ONE, axis.terms[0][0]))
         else:
             (d1, c1), (d2, c2) = axis.terms
-            out.append(("pair", d1, d2, (c1, c2)))
-    return tuple(out) + tuple(("point", d) for d in DIMS if d not in relevant)
+            out.append((AxisKind.PAIR, d1, d2, (c1, c2)))
+    return tuple(out) + tuple((AxisKind.POINT, d) for d in DIMS if d not in relevant)
 
 
 def operand_vector(spec: tuple, hops, kinds) -> np.ndarray:
     """One axis's :func:`~stationary.model.imperfect_sums.operand_axis` vector, ``hops[d]`` and ``kinds[d]`` per
     dimension (indexable by Dim)."""
-    if spec[0] == "pair":
+    if spec[0] is AxisKind.PAIR:
         _, d1, d2, coefs = spec
         return operand_pair(coefs, hops[d1], kinds[d1], hops[d2], kinds[d2])
-    return operand_axis(hops[spec[1]], kinds[spec[1]], spec[0] == "point")
+    return operand_axis(hops[spec[1]], kinds[spec[1]], spec[0] is AxisKind.POINT)
 
 
 def dim_hops(layer, nest, strides, parent: int, child: int) -> dict[Dim, DimHop]:
@@ -98,17 +104,17 @@ def hop_counts(layer, nest, strides, tensor: Tensor, parent: int, child: int, de
         if tensor is not Tensor.PSUM:    # MACs keep nothing: every step fetches its operands anew
             fills, reads = operand_steps(stack([operand_vector(s, hops, kinds) for s in layout]))
             return {"child_fills": int(fills), "parent_reads": int(reads)}
-        macs, updates = stack([mac_output_axis(hops[s[1]], s[0] == "point") for s in layout]).prod(axis=0)
-        distinct = prod(output_distinct(hops[s[1]], s[0] == "point", True) for s in layout)
+        macs, updates = stack([mac_output_axis(hops[s[1]], s[0] is AxisKind.POINT) for s in layout]).prod(axis=0)
+        distinct = prod(output_distinct(hops[s[1]], s[0] is AxisKind.POINT, True) for s in layout)
         return {"child_fills": 0, "child_drains": int(macs), "parent_updates": int(updates),
                 "parent_reads": int(updates) - distinct}
     steps = step_kinds(nest, child)
     if tensor is not Tensor.PSUM:
         fills, reads = operand_steps(np.stack([stack([operand_vector(s, hops, k) for s in layout]) for k in steps]))
         return {"child_fills": int(fills.sum()), "parent_reads": int(reads.sum())}
-    out_vector = lambda k: stack([output_axis(hops[s[1]], k[s[1]], s[0] == "point") for s in layout])
+    out_vector = lambda k: stack([output_axis(hops[s[1]], k[s[1]], s[0] is AxisKind.POINT) for s in layout])
     drains, updates, starts = (int(x.sum()) for x in output_steps(np.stack([out_vector(k) for k in steps])))
     last_drains, last_updates = output_last(out_vector({d: LAST for d in DIMS}))
-    fills = starts - prod(output_distinct(hops[s[1]], s[0] == "point", False) for s in layout)
+    fills = starts - prod(output_distinct(hops[s[1]], s[0] is AxisKind.POINT, False) for s in layout)
     return {"child_fills": fills, "child_drains": drains + int(last_drains),
             "parent_updates": updates + int(last_updates), "parent_reads": fills}

@@ -15,7 +15,7 @@ import numpy as np
 
 from stationary.arch.spec import Arch
 from stationary.core import DIMS, Tensor
-from stationary.model.imperfect import axis_layout
+from stationary.model.imperfect import AxisKind, axis_layout
 from stationary.model.dim_hop import ALL, FIRST, LAST, DimHop, foreign, live_values, own
 from stationary.model.imperfect_sums import (mac_output_axis, operand_axis, operand_pair, operand_steps, output_axis,
                                              output_distinct, output_last, output_steps)
@@ -136,14 +136,14 @@ def _vectors(hops, layout, j: np.ndarray, kinds: np.ndarray, axis_fn, pair_fn=No
     """(steps, axes, width): each axis's vector at each kind of step (candidate ``j``, per-dimension ``kinds``)."""
     out = []
     for spec in layout:
-        if spec[0] == "pair":
+        if spec[0] is AxisKind.PAIR:
             _, d1, d2, coefs = spec
             (g1, h1), (g2, h2) = hops[_DIM[d1]], hops[_DIM[d2]]
             keys = np.stack([g1[j], kinds[:, _DIM[d1]], g2[j], kinds[:, _DIM[d2]]], axis=1)
             out.append(_gather(keys, lambda a, ka, b, kb: pair_fn(coefs, h1[a], ka, h2[b], kb)))
         else:
             g, h = hops[_DIM[spec[1]]]
-            point = spec[0] == "point"
+            point = spec[0] is AxisKind.POINT
             keys = np.stack([g[j], kinds[:, _DIM[spec[1]]]], axis=1)
             out.append(_gather(keys, lambda a, ka: axis_fn(h[a], ka, point)))
     return np.stack(out, axis=1)
@@ -170,7 +170,7 @@ def _outputs(geo: _Rows, hops, layout, child: int) -> dict:
     distinct = np.ones(n, dtype=np.int64)
     for spec in layout:
         g, h = hops[_DIM[spec[1]]]
-        point = spec[0] == "point"
+        point = spec[0] is AxisKind.POINT
         distinct *= _gather(g[:, None], lambda a: output_distinct(h[a], point, macs))
     if macs:
         kinds = np.full((n, len(DIMS)), ALL)
