@@ -265,17 +265,17 @@ def report(names: list[str], repeats: int) -> list[str]:
     return lines + table + notes + detail
 
 
-SPACES = """Spaces. AccelForge: its example's constraints (only loops weights do not depend on, p q n, on the 14-wide axis; c r s on the
-12-wide one, the fullest array use, scratchpads that must keep their tensor, inputs unicast), exact factors.
-Ours, on the same arch and energies (`accelforge-eyeriss`): *its spatial rules* gives our search the same per-axis
-dimensions through our dataflow constraints (`Constraints(spatial_x={E, F, N}, spatial_y={C, R, S})`), but our
-space also holds lower array use and bypassed scratchpads, and our arrays multicast inputs; *rs* is our
-row-stationary dataflow; *none* every mapping of the arch. Energy ratio: ours over its energy less its leakage
-(our model has none). Speed-up: its seconds over ours, whole processes both (ours include about 0.4 s wall, 0.25 s
-CPU of interpreter start and imports). Each answer is also priced in both models below: the two models count
-its answer alike (to 1.5 %), but its loop tree refills a PE's scratchpad on every step of the buffer's loops
-above the array, which ours does not, and it sizes a strided tile by its bounding box
-where ours counts the words it holds; so our answers cost more in its model, or do not fit it."""
+SPACES = """Spaces. AccelForge: its example's constraints (only loops weights do not depend on, p q n, on the
+14-wide axis; c r s on the 12-wide one; the fullest array use; scratchpads that must keep their tensor; inputs
+unicast), exact factors. Ours, on the same arch and energies (`accelforge-eyeriss`): *its spatial rules* gives our
+search the same per-axis dimensions through our dataflow constraints (`Constraints(spatial_x={E, F, N},
+spatial_y={C, R, S})`), but our space also holds lower array use and bypassed scratchpads, and our arrays multicast
+inputs; *rs* is our row-stationary dataflow; *none* every mapping of the arch. Energy ratio: ours over its energy
+less its leakage (our model has none). Speed-up: its seconds over ours, whole processes both (ours include about
+0.4 s wall, 0.25 s CPU of interpreter start and imports). Each answer is also priced in both models below: the two
+models count its answer alike (to 1.5 %), but its loop tree refills a PE's scratchpad on every step of the buffer's
+loops above the array, which ours does not, and it sizes a strided tile by its bounding box where ours counts the
+words it holds; so our answers cost more in its model, or do not fit it."""
 
 
 def two_models(peer: dict, layer) -> list[str]:

@@ -64,7 +64,8 @@ def table() -> tuple[str, dict]:
 def scalesim(ours: dict) -> str:
     """SCALE-Sim's cached runs (benchmarks/bench_scalesim.py --cache) beside ours, per simulated MAC."""
     lines = ["| tool | layer | traces | wall (s) | CPU (s) | peak RSS (MB) | trace files (MB) | us per simulated MAC "
-             "(CPU) | ours: us per MAC | ratio | date, load at start |", "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+             "(CPU) | ours: us per MAC | ratio | date, load at start |",
+             "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for path in sorted((ROOT / "benchmarks" / "peers").glob("scalesim-*.json")):
         r = json.loads(path.read_text())
         layer = "+".join(r["layers"])
