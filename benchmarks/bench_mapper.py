@@ -158,7 +158,11 @@ def part2(repeats: int, run_peers: bool) -> list[str]:
                 peer_runs.append(rec)
             ours_runs.append(cli(args))
         if run_peers:
-            (PEERS / f"nnd-{net_name}-b{batch}.json").write_text(json.dumps(peer_runs[-1], indent=1) + "\n")
+            last = dict(peer_runs[-1], runs_wall_s=[r["wall_s"] for r in peer_runs],
+                        runs_cpu_s=[r["cpu_s"] for r in peer_runs],
+                        runs_note="runs alternating with ours (benchmarks/bench_mapper.py --peers run); the "
+                                  "other fields are the last run's")
+            (PEERS / f"nnd-{net_name}-b{batch}.json").write_text(json.dumps(last, indent=1) + "\n")
             ps = statistics.median(r["wall_s"] for r in peer_runs)
             pc = statistics.median(r["cpu_s"] for r in peer_runs)
             when = f"{len(peer_runs)} here"
