@@ -39,13 +39,19 @@ from stationary.workload.layer import Layer
 __all__ = ["Batch", "evaluate_batch"]
 
 
-def evaluate_batch(layer: Layer, arch: Arch, bypass, rows: np.ndarray, orders: np.ndarray) -> Batch:
+def evaluate_batch(layer: Layer, arch: Arch, bypass, rows: np.ndarray, orders: np.ndarray,
+                   which: np.ndarray | None = None) -> Batch:
     """The model's counts, energy and cycles for every candidate (``rows``: n x 8 x slots, ``orders``: n x levels
     x 8 dimension indices). Tilings are taken as legal (fits and fan-outs are the enumeration's job). A row whose
     bounds multiply past a dimension (a ceil-divided split: the last iteration covers the remainder) is fitted
-    first (``Mapping.fitted``); bounds that multiply to less than a dimension are refused (StationaryError)."""
+    first (``Mapping.fitted``); bounds that multiply to less than a dimension are refused (StationaryError). With
+    ``which``, ``bypass`` is a tuple of bypass choices and row ``j`` is under ``bypass[which[j]]`` (rows of several
+    choices in one call: far fewer calls in a local search's neighbourhoods; a count a row's choice does not have
+    is 0 in ``counts``)."""
     rows = np.asarray(rows, dtype=np.int64)
     orders = np.asarray(orders, dtype=np.int64)
+    if which is not None:
+        return _mixed(layer, arch, bypass, rows, orders, np.asarray(which, dtype=np.int64))
     sizes = np.array([layer.dims[d] for d in DIMS], dtype=np.int64)
     exact = (rows.prod(axis=2) == sizes[None, :]).all(axis=1) if len(rows) else np.ones(0, dtype=bool)
     if exact.all():
@@ -62,4 +68,18 @@ def evaluate_batch(layer: Layer, arch: Arch, bypass, rows: np.ndarray, orders: n
              for idx, r, batch in ((np.flatnonzero(exact), rows[exact], exact_batch),
                                    (rest[perfect], fitted[perfect], exact_batch),
                                    (rest[~perfect], fitted[~perfect], remainder_batch)) if len(idx)]
+    return merged(len(rows), parts)
+
+
+def _mixed(layer: Layer, arch: Arch, choices, rows: np.ndarray, orders: np.ndarray, which: np.ndarray) -> Batch:
+    """Exact rows of every choice in one call; rows with remainders per choice."""
+    sizes = np.array([layer.dims[d] for d in DIMS], dtype=np.int64)
+    exact = (rows.prod(axis=2) == sizes[None, :]).all(axis=1) if len(rows) else np.ones(0, dtype=bool)
+    if exact.all():
+        return exact_batch(layer, arch, choices, rows, orders, which)
+    parts = [(np.flatnonzero(exact), exact_batch(layer, arch, choices, rows[exact], orders[exact], which[exact]))] \
+        if exact.any() else []
+    for b in np.unique(which[~exact]).tolist():
+        idx = np.flatnonzero(~exact & (which == b))
+        parts.append((idx, evaluate_batch(layer, arch, choices[b], rows[idx], orders[idx])))
     return merged(len(rows), parts)

@@ -49,6 +49,36 @@ def count_hops(arch: Arch, bypass, hop) -> tuple[dict, dict]:
     return totals, network
 
 
+def count_hops_mixed(arch: Arch, choices, which: np.ndarray, hop) -> tuple[dict, dict]:
+    """:func:`count_hops` for rows of several bypass choices at once (row ``j`` under ``choices[which[j]]``): each
+    hop is computed once over every row and counted, masked, for the rows whose choice has it, so one bulk call
+    serves a whole neighbourhood. Absent entries are zeros, which leave ``finish``'s sums bit for bit as they are."""
+    totals: dict = {}
+    network: dict = {}
+    depth = len(arch.levels)
+    cache: dict = {}
+    zero = np.zeros(len(which), dtype=np.int64)
+    for t in TENSORS:
+        chains: dict = {}
+        for b in np.unique(which).tolist():
+            keepers = tuple(i for i in range(depth) if t in arch.levels[i].keeps - choices[b][i])
+            chains.setdefault(keepers, []).append(b)
+        for keepers, members in chains.items():
+            mask = np.isin(which, members)
+            for p, c in zip(keepers, keepers[1:] + (depth,)):
+                if (t, p, c) not in cache:
+                    cache[t, p, c] = hop(t, p, c)
+                r = {k: np.where(mask, v, zero) for k, v in cache[t, p, c].items()}
+                moved = r["child_fills"] + r["child_drains"] - r["parent_updates"] if t is Tensor.PSUM \
+                    else r["child_fills"]
+                _add(totals, p, t, reads=r["parent_reads"], updates=r.get("parent_updates"))
+                if c < depth:
+                    _add(totals, c, t, fills=r["child_fills"], drains=r.get("child_drains"))
+                for name in fanouts_crossed(arch, p, c):
+                    network[(name, t)] = network[(name, t)] + moved if (name, t) in network else moved
+    return totals, network
+
+
 def _add(totals: dict, level: int, tensor: Tensor, **kinds) -> None:
     entry = totals.setdefault((level, tensor), [0, 0, 0, 0])
     for k, name in enumerate(_KINDS):

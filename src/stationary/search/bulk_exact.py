@@ -17,7 +17,7 @@ import numpy as np
 from stationary.arch.spec import Arch
 from stationary.core import DIMS, Dim, Tensor
 from stationary.mapping.tiles import fresh_union_size, lattice, overlap_size, union_size
-from stationary.search.bulk_base import Batch, count_hops, finish, in_dims, unique_rows
+from stationary.search.bulk_base import Batch, count_hops, count_hops_mixed, finish, in_dims, unique_rows
 from stationary.search.space import slots
 from stationary.workload.layer import Layer
 
@@ -25,8 +25,10 @@ _D = {d: k for k, d in enumerate(DIMS)}
 N, G, M, C, E, F, R, S = (_D[d] for d in (Dim.N, Dim.G, Dim.M, Dim.C, Dim.E, Dim.F, Dim.R, Dim.S))
 
 
-def exact_batch(layer: Layer, arch: Arch, bypass, rows: np.ndarray, orders: np.ndarray) -> Batch:
-    """The model's counts, energy and cycles of rows whose bounds divide every dimension."""
+def exact_batch(layer: Layer, arch: Arch, bypass, rows: np.ndarray, orders: np.ndarray,
+                which: np.ndarray | None = None) -> Batch:
+    """The model's counts, energy and cycles of rows whose bounds divide every dimension; with ``which``,
+    ``bypass`` is a tuple of bypass choices and row ``j`` is under ``bypass[which[j]]``."""
     ctx = _Context(layer, arch, rows, orders)
 
     def hop(t: Tensor, p: int, c: int) -> dict:
@@ -34,7 +36,8 @@ def exact_batch(layer: Layer, arch: Arch, bypass, rows: np.ndarray, orders: np.n
         return _outputs(ctx, pair) if t is Tensor.PSUM else _weights(ctx, pair) if t is Tensor.WEIGHT \
             else _inputs(ctx, pair)
 
-    return finish(layer, arch, ctx.n, ctx.steps, count_hops(arch, bypass, hop))
+    counted = count_hops(arch, bypass, hop) if which is None else count_hops_mixed(arch, bypass, which, hop)
+    return finish(layer, arch, ctx.n, ctx.steps, counted)
 
 
 class _Context:

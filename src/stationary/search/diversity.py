@@ -35,7 +35,7 @@ from stationary.core import DIMS, divisors, prime_factors
 from stationary.search.space import factorizations, fanout
 
 STRATIFIED = 0.5        # share of the samples whose array part is drawn from the spatial table
-RECREATE_SAMPLES = 200  # splits tried by one two-dimension kick
+RECREATE_SAMPLES = 400  # splits tried by one two-dimension kick
 RECREATE_SHARE = 0.5    # share of the kicks that re-place two dimensions (the rest: a few single moves)
 
 
@@ -104,14 +104,14 @@ def diverse_starts(space, rows, bypass, first, second, width: int) -> np.ndarray
 
 
 def recreate(space, rng: np.random.Generator, row, order, b: int):
-    """The best of ``RECREATE_SAMPLES`` points with two random dimensions' factors re-placed over their slots
-    (after a random bypass toggle half the time): ``(row, order, b, candidates evaluated)``; the input point if
-    none fits."""
+    """``RECREATE_SAMPLES`` points with two random dimensions' factors re-placed over their slots (after a random
+    bypass toggle half the time): ``(rows, orders, bypass)`` to evaluate, of which a kick keeps the best; None where
+    fewer than two dimensions can move."""
     if space.toggles[b] and rng.random() < 0.5:
         b = int(rng.choice(space.toggles[b]))
     live = [j for j in range(len(DIMS)) if len(space.allowed[j]) > 1 and space.layer.dims[DIMS[j]] > 1]
     if len(live) < 2:
-        return row, order, b, 0
+        return None
     j1, j2 = (int(x) for x in rng.choice(live, 2, replace=False))
     f1, f2 = _splits(space.layer.dims[DIMS[j1]], len(space.allowed[j1])), \
         _splits(space.layer.dims[DIMS[j2]], len(space.allowed[j2]))
@@ -121,10 +121,25 @@ def recreate(space, rng: np.random.Generator, row, order, b: int):
     rows[:, [j1, j2], :] = 1
     rows[:, j1, list(space.allowed[j1])] = f1[pick // len(f2)]
     rows[:, j2, list(space.allowed[j2])] = f2[pick % len(f2)]
-    orders = space.canonical(rows, np.repeat(order[None], n, axis=0))
-    first, second = space.evaluate(rows, orders, np.full(n, b))
-    i = int(np.lexsort((second, first))[0])
-    return (rows[i], orders[i], b, n) if np.isfinite(first[i]) else (row, order, b, n)
+    return rows, space.canonical(rows, np.repeat(order[None], n, axis=0)), np.full(n, b)
+
+
+def best_of_each(space, kicked: list, options: list) -> tuple[list, int]:
+    """Each kicked point replaced by the best of its ``recreate`` options (None: kept), all evaluated in one
+    call; returns the points and the candidates evaluated."""
+    owners = [k for k, o in enumerate(options) if o is not None]
+    if not owners:
+        return kicked, 0
+    rows, orders, bypass = (np.concatenate([options[k][i] for k in owners]) for i in range(3))
+    owner = np.concatenate([np.full(len(options[k][0]), k) for k in owners])
+    first, second = space.evaluate(rows, orders, bypass)
+    out = list(kicked)
+    for k in owners:
+        mine = np.flatnonzero(owner == k)
+        i = mine[np.lexsort((second[mine], first[mine]))[0]]
+        if np.isfinite(first[i]):
+            out[k] = (rows[i], orders[i], int(bypass[i]), np.inf, np.inf)
+    return out, len(rows)
 
 
 @functools.lru_cache(maxsize=256)

@@ -37,7 +37,7 @@ from stationary.arch.spec import Arch, StorageKind
 from stationary.core import DIMS, Tensor, prime_factors
 from stationary.mapping.dataflows import Dataflow
 from stationary.search.bulk import evaluate_batch
-from stationary.search.diversity import RECREATE_SHARE, diverse_starts, draw, recreate
+from stationary.search.diversity import RECREATE_SHARE, best_of_each, diverse_starts, draw, recreate
 from stationary.search.objective import Objective
 from stationary.search.space import allowed_slots, bypass_choices, slots
 from stationary.search.tiling import fits
@@ -95,12 +95,14 @@ class Space:
         """Objective terms (first, second) of each candidate; illegal ones (capacities) get +inf."""
         first = np.full(len(rows), np.inf)
         second = np.full(len(rows), np.inf)
+        legal = np.zeros(len(rows), dtype=bool)
         for b in np.unique(bypass):
             idx = np.nonzero(bypass == b)[0]
-            ok = idx[fits(rows[idx], self.layer, self.arch, self.choices[b])]
-            if len(ok):
-                res = evaluate_batch(self.layer, self.arch, self.choices[b], rows[ok], orders[ok])
-                first[ok], second[ok] = terms(self.objective, res.energy, res.cycles)
+            legal[idx] = fits(rows[idx], self.layer, self.arch, self.choices[b])
+        ok = np.flatnonzero(legal)
+        if len(ok):     # one bulk call for every bypass choice (``evaluate_batch``'s ``which``)
+            res = evaluate_batch(self.layer, self.arch, self.choices, rows[ok], orders[ok], bypass[ok])
+            first[ok], second[ok] = terms(self.objective, res.energy, res.cycles)
         return first, second
 
     def random(self, rng: np.random.Generator, count: int):
@@ -251,7 +253,7 @@ def climb(layer: Layer, arch: Arch, dataflow: Dataflow | None, objective: Object
     stale = 0
     while evaluated < budget and stale < patience and archive.best() is not None:
         elite = archive.best()
-        kicked = []
+        kicked, options = [], []
         for _ in range(width):     # from one of the few best, a few random moves away
             e = int(rng.integers(0, min(ELITE, len(elite[0]))))
             p = (elite[0][e], elite[1][e], int(elite[2][e]), np.inf, np.inf)
@@ -261,10 +263,10 @@ def climb(layer: Layer, arch: Arch, dataflow: Dataflow | None, objective: Object
                     break
                 pick = int(rng.integers(0, len(nb[0])))
                 p = (nb[0][pick], nb[1][pick], int(nb[2][pick]), np.inf, np.inf)
-            if rng.random() < RECREATE_SHARE:
-                *p, spent = recreate(space, rng, p[0], p[1], p[2])
-                p, evaluated = (*p, np.inf, np.inf), evaluated + spent
             kicked.append(p)
+            options.append(recreate(space, rng, p[0], p[1], p[2]) if rng.random() < RECREATE_SHARE else None)
+        kicked, spent = best_of_each(space, kicked, options)
+        evaluated += spent
         k_rows = np.array([p[0] for p in kicked])
         k_orders = np.array([p[1] for p in kicked])
         k_bypass = np.array([p[2] for p in kicked])
