@@ -28,47 +28,30 @@ class Batch:
     network: dict
 
 
-def count_hops(arch: Arch, bypass, hop) -> tuple[dict, dict]:
+def count_hops(arch: Arch, bypass, hop, which: np.ndarray | None = None) -> tuple[dict, dict]:
     """Count totals per (level index, tensor) and transfers per (fan-out name, tensor), from ``hop(tensor,
     parent, child)``: each hop's arrays ``child_fills``, ``parent_reads`` and, for outputs, ``child_drains`` and
-    ``parent_updates`` (the model's ``analyze_hops``, over a batch)."""
-    totals: dict = {}
-    network: dict = {}
-    depth = len(arch.levels)
-    for t in TENSORS:
-        keepers = [i for i in range(depth) if t in arch.levels[i].keeps - bypass[i]]
-        for p, c in zip(keepers, keepers[1:] + [depth]):
-            r = hop(t, p, c)
-            moved = r["child_fills"] + r["child_drains"] - r["parent_updates"] if t is Tensor.PSUM \
-                else r["child_fills"]
-            _add(totals, p, t, reads=r["parent_reads"], updates=r.get("parent_updates"))
-            if c < depth:
-                _add(totals, c, t, fills=r["child_fills"], drains=r.get("child_drains"))
-            for name in fanouts_crossed(arch, p, c):
-                network[(name, t)] = network[(name, t)] + moved if (name, t) in network else moved
-    return totals, network
+    ``parent_updates`` (the model's ``analyze_hops``, over a batch).
 
-
-def count_hops_mixed(arch: Arch, choices, which: np.ndarray, hop) -> tuple[dict, dict]:
-    """:func:`count_hops` for rows of several bypass choices at once (row ``j`` under ``choices[which[j]]``): each
-    hop is computed once over every row and counted, masked, for the rows whose choice has it, so one bulk call
-    serves a whole neighbourhood. Absent entries are zeros, which leave ``finish``'s sums bit for bit as they are."""
+    With ``which``, ``bypass`` is a tuple of bypass choices and row ``j`` is under ``bypass[which[j]]``: each hop is
+    computed once over every row and counted, masked, for the rows whose choice has it, so one bulk call serves a
+    whole neighbourhood. A row's absent entries are zeros, which leave ``finish``'s sums bit for bit as they are."""
     totals: dict = {}
     network: dict = {}
     depth = len(arch.levels)
     cache: dict = {}
-    zero = np.zeros(len(which), dtype=np.int64)
+    choices = (bypass,) if which is None else bypass
+    used = [0] if which is None else np.unique(which).tolist()
     for t in TENSORS:
         chains: dict = {}
-        for b in np.unique(which).tolist():
-            keepers = tuple(i for i in range(depth) if t in arch.levels[i].keeps - choices[b][i])
-            chains.setdefault(keepers, []).append(b)
+        for b in used:
+            chains.setdefault(tuple(i for i in range(depth) if t in arch.levels[i].keeps - choices[b][i]), []).append(b)
         for keepers, members in chains.items():
-            mask = np.isin(which, members)
+            mask = None if which is None else np.isin(which, members)
             for p, c in zip(keepers, keepers[1:] + (depth,)):
                 if (t, p, c) not in cache:
                     cache[t, p, c] = hop(t, p, c)
-                r = {k: np.where(mask, v, zero) for k, v in cache[t, p, c].items()}
+                r = cache[t, p, c] if mask is None else {k: np.where(mask, v, 0) for k, v in cache[t, p, c].items()}
                 moved = r["child_fills"] + r["child_drains"] - r["parent_updates"] if t is Tensor.PSUM \
                     else r["child_fills"]
                 _add(totals, p, t, reads=r["parent_reads"], updates=r.get("parent_updates"))

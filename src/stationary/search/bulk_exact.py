@@ -17,7 +17,7 @@ import numpy as np
 from stationary.arch.spec import Arch
 from stationary.core import DIMS, Dim, Tensor
 from stationary.mapping.tiles import fresh_union_size, lattice, overlap_size, union_size
-from stationary.search.bulk_base import Batch, count_hops, count_hops_mixed, finish, in_dims, unique_rows
+from stationary.search.bulk_base import Batch, count_hops, finish, in_dims, unique_rows
 from stationary.search.space import slots
 from stationary.workload.layer import Layer
 
@@ -36,8 +36,7 @@ def exact_batch(layer: Layer, arch: Arch, bypass, rows: np.ndarray, orders: np.n
         return _outputs(ctx, pair) if t is Tensor.PSUM else _weights(ctx, pair) if t is Tensor.WEIGHT \
             else _inputs(ctx, pair)
 
-    counted = count_hops(arch, bypass, hop) if which is None else count_hops_mixed(arch, bypass, which, hop)
-    return finish(layer, arch, ctx.n, ctx.steps, counted)
+    return finish(layer, arch, ctx.n, ctx.steps, count_hops(arch, bypass, hop, which))
 
 
 class _Context:
