@@ -238,7 +238,7 @@ def climb(layer: Layer, arch: Arch, dataflow: Dataflow | None, objective: Object
     # energy), so a plateau of equal first terms is entered from more than one basin
     by_second = np.lexsort((first, second))
     top = list(dict.fromkeys(list(diverse_starts(space, rows, bypass, first, second, width))
-                             + [i for i in by_second[:width // 4] if np.isfinite(first[i])]))
+                             + [i for i in by_second[:width // 2] if np.isfinite(first[i])]))
     pop = [(rows[i], orders[i], int(bypass[i]), first[i], second[i]) for i in top]
     if seeds is not None:
         s_rows, s_orders, s_bypass = seeds
