@@ -5,6 +5,8 @@ with their answers (``seeding``), so its answer is at least as good as each of t
 
 * ``dataflow=None`` (any mapping) contains row stationary: it never loses to the ``rs`` answer;
 * the energy objective never returns more energy than ``delay,energy`` finds (its answer is in the same space);
+* with ``remainders``, the space contains the exact-factor one: never loses to that search's answer (which it
+  costs, so about twice the time);
 * a batch ``N`` of at least ``BATCH_BASE * 2`` contains the batch-``b`` mapping repeated ``N / b`` times (``b``
   the largest divisor of ``N`` up to ``BATCH_BASE``): never worse than that per MAC under the same objective.
 
@@ -44,6 +46,9 @@ def search_contained(layer: Layer, arch: Arch, dataflow: Dataflow | None, object
     if effort < 1:
         raise StationaryError("must be at least 1", field="effort", value=effort)
     seeds = []
+    if options.get("remainders"):     # the exact-factor space is inside: never lose to its answer
+        exact = search_contained(layer, arch, dataflow, objective, effort=effort, **{**options, "remainders": False})
+        seeds += [r.mapping for r in exact.top]
     if dataflow is None:
         seeds += _answers(layer, arch, Dataflow.RS, objective, options)
     if objective is Objective.ENERGY:

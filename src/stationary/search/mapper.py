@@ -38,7 +38,7 @@ from stationary.model.evaluate import LayerResult, evaluate
 from stationary.search.bound import compulsory_energy, tiling_bounds
 from stationary.search.layerbound import first_term
 from stationary.search.objective import Objective
-from stationary.search.seeding import seed_arrays
+from stationary.search.seeding import mapping_arrays, seed_arrays
 from stationary.search.refine import ARCHIVE, Archive, Found, Space, climb, terms
 from stationary.search.space import order_classes, sensitive, slots
 from stationary.search.tiling import space_size, tilings
@@ -154,7 +154,7 @@ def search(layer: Layer, arch: Arch, dataflow: Dataflow | None = None, *, object
     results = [evaluate(layer, arch, build_indexed(found.rows[i], found.orders[i], arch,
                                                    found.choices[found.bypass[i]]).fitted(layer.dims), validate=False)
                for i in range(min(len(found.rows), max(top_k, 8)))]
-    results += _seed_results(layer, arch, space, seeds)
+    results += _seed_results(layer, arch, space, seeds, remainders)
     if remainders:
         from stationary.search.polish import polish_remainders
         polished = polish_remainders(space, results[0])
@@ -170,11 +170,12 @@ def search(layer: Layer, arch: Arch, dataflow: Dataflow | None = None, *, object
                         compulsory_energy(layer, arch), method)
 
 
-def _seed_results(layer: Layer, arch: Arch, space: Space, seeds) -> list[LayerResult]:
-    """The model's results of the seeds in the space that fit the arch's capacities."""
+def _seed_results(layer: Layer, arch: Arch, space: Space, seeds, remainders: bool = False) -> list[LayerResult]:
+    """The model's results of the seeds in the space (with ``remainders``, seeds with remainders too) that fit the
+    arch's capacities."""
     out = []
     for m in seeds:
-        if seed_arrays([m], space) is not None:
+        if seed_arrays([m], space) is not None or remainders and mapping_arrays([m], space)[1]:
             try:
                 out.append(evaluate(layer, arch, m))
             except StationaryError:

@@ -3,8 +3,8 @@
 From a mapping the search found, a spatial loop is grown to a bound that need not divide its dimension, or
 placed where the dataflow allows its dimension (the other loops on that axis moved to the level's temporal
 loops), one loop of the dimension outside it absorbing the change; the mapping is fitted (``Mapping.fitted``)
-and tried under every bypass choice. Variants are ranked by their energy on the layer padded to whole tiles
-(exact factors: the closed form, fast) and their exact cycles; the best few are counted by the model, for a few
+and tried under every bypass choice. Every variant is counted exactly by the bulk evaluator in one call (rows
+with remainders are fitted there as ``Mapping.fitted`` does); the best few are confirmed by the model, for a few
 rounds while the objective improves. docs/mapper.md says what it reaches and what it does not.
 
 >>> from stationary.arch import preset
@@ -21,19 +21,19 @@ rounds while the objective improves. docs/mapper.md says what it reaches and wha
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from stationary.arch.spec import Arch
-from stationary.core import DIMS, Dim, StationaryError, prod
-from stationary.mapping.legality import check
+from stationary.core import DIMS, StationaryError, prod
 from stationary.mapping.mapping import LevelMapping, Loop, Mapping
 from stationary.model.evaluate import LayerResult, evaluate
 from stationary.search.mapper import mapping_text
+from stationary.search.seeding import mapping_arrays
 from stationary.search.refine import Space
 from stationary.search.space import fanout, slots
 from stationary.workload.layer import Layer
 
-POLISH_TRIES = 4       # stretched variants counted by the model per round, best estimate first
+POLISH_TRIES = 4       # best variants confirmed by the model per round
 POLISH_ROUNDS = 3
 
 
@@ -46,60 +46,29 @@ class Polished:
 def polish_remainders(space: Space, incumbent: LayerResult, *, tries: int = POLISH_TRIES,
                       rounds: int = POLISH_ROUNDS) -> Polished:
     """From ``incumbent``, spatial loops stretched past a divisor of their dimension to fill more of the array
-    (the last pass runs the remainder), the dimension's outermost loop covering what is left; the variants with the
-    fewest cycles are evaluated by the model and the best is kept while it improves the objective."""
+    (the last pass runs the remainder), the dimension's outermost loop covering what is left, each under every
+    bypass choice; all of them counted exactly in one bulk call, the best ``tries`` confirmed by the model, and the
+    best kept while it improves the objective."""
     layer, arch, objective = space.layer, space.arch, space.objective
     key = lambda r: objective.key(r.energy.total, r.latency.cycles) + (mapping_text(r.mapping),)
     best, evaluated = incumbent, 0
     for _ in range(rounds):
-        ranked = []
-        for m in _stretched(best.mapping, layer, arch, space.allowed):
-            if not _fits(layer, arch, m):
-                continue
-            ranked.append((objective.key(_padded_energy(layer, arch, m), m.temporal_steps), mapping_text(m), m))
-        ranked.sort(key=lambda x: x[:2])
-        rebypassed = []      # the best few again under every bypass choice (a remainder moves the tiles)
-        for _, _, m in ranked[:tries]:
-            for choice in space.choices:
-                v = Mapping(tuple(LevelMapping(lm.temporal, lm.spatial, b) for lm, b in zip(m.levels, choice)))
-                if v != m and _fits(layer, arch, v):
-                    rebypassed.append((objective.key(_padded_energy(layer, arch, v), v.temporal_steps),
-                                       mapping_text(v), v))
-        ranked = sorted(ranked + rebypassed, key=lambda x: x[:2])
+        variants = [Mapping(tuple(LevelMapping(lm.temporal, lm.spatial, b) for lm, b in zip(m.levels, choice)))
+                    for m in _stretched(best.mapping, layer, arch, space.allowed) for choice in space.choices]
+        arrays, kept = mapping_arrays(variants, space)
+        if arrays is None:
+            break
+        first, second = space.evaluate(*arrays)        # +inf where a tile outgrows a capacity
+        evaluated += len(kept)
+        ranked = sorted((f, s, mapping_text(variants[k]), k) for f, s, k in zip(first, second, kept) if f < math.inf)
         improved = False
-        for _, _, m in ranked[:tries]:
-            r = evaluate(layer, arch, m, validate=False)
-            evaluated += 1
+        for *_, k in ranked[:tries]:
+            r = evaluate(layer, arch, variants[k], validate=False)
             if key(r) < key(best):
                 best, improved = r, True
         if not improved:
             break
     return Polished(best, evaluated)
-
-
-def _fits(layer: Layer, arch: Arch, mapping: Mapping) -> bool:
-    try:
-        check(layer, arch, mapping)
-        return True
-    except StationaryError:
-        return False
-
-
-def _padded_energy(layer: Layer, arch: Arch, mapping: Mapping) -> float:
-    """A fast estimate of a mapping with remainders: its energy on the layer padded to whole tiles (exact factors,
-    the closed form), scaled to the layer's MACs. It only ranks the candidates the model then counts exactly."""
-    b = mapping.bounds()
-    rows = (b[Dim.E] - 1) * layer.U + layer.dilation * (b[Dim.R] - 1) + 1 - layer.pad_h
-    cols = (b[Dim.F] - 1) * layer.U + layer.dilation * (b[Dim.S] - 1) + 1 - layer.pad_w
-    try:
-        padded = replace(layer, name=f"{layer.name}/padded", N=b[Dim.N], G=b[Dim.G], M=b[Dim.G] * b[Dim.M],
-                         C=b[Dim.C], R=b[Dim.R], S=b[Dim.S], H=max(1, rows), W=max(1, cols))
-        whole = Mapping(tuple(LevelMapping(tuple(Loop(l.dim, l.bound) for l in lm.temporal),
-                                           tuple(Loop(l.dim, l.bound, l.axis) for l in lm.spatial), lm.bypass)
-                              for lm in mapping.levels))
-        return evaluate(padded, arch, whole, validate=False).energy.total * layer.macs / padded.macs
-    except StationaryError:
-        return math.inf
 
 
 def _stretched(mapping: Mapping, layer: Layer, arch: Arch, allowed) -> list[Mapping]:

@@ -48,7 +48,25 @@ def seed_arrays(mappings, space):
     return np.array(rows), np.array(orders), np.array(which, dtype=np.int64)
 
 
-def _arrays(mapping: Mapping, space, index):
+def mapping_arrays(mappings, space):
+    """Mappings of the space as the bulk evaluator's arrays (rows of loop bounds, orders, bypass indices), with
+    remainders allowed (``evaluate_batch`` fits such rows as ``Mapping.fitted`` does): the ``(rows, orders,
+    which)`` of those that lie in the space's slots and bypass choices, and the list of their positions."""
+    index = {c: i for i, c in enumerate(space.choices)}
+    kept, rows, orders, which = [], [], [], []
+    for k, m in enumerate(mappings):
+        arrays = _arrays(m, space, index, exact=False)
+        if arrays is not None:
+            kept.append(k)
+            rows.append(arrays[0])
+            orders.append(arrays[1])
+            which.append(arrays[2])
+    if not kept:
+        return None, []
+    return (np.array(rows), np.array(orders), np.array(which, dtype=np.int64)), kept
+
+
+def _arrays(mapping: Mapping, space, index, exact: bool = True):
     if len(mapping.levels) != space.depth:
         return None
     bypass = tuple(lm.bypass for lm in mapping.levels)
@@ -65,6 +83,7 @@ def _arrays(mapping: Mapping, space, index):
             row[j, k] *= loop.bound
         first = list(dict.fromkeys(DIMS.index(l.dim) for l in lm.temporal))
         order[i] = first + [j for j in range(len(DIMS)) if j not in first]
-    if any(int(row[j].prod()) != space.layer.dims[d] for j, d in enumerate(DIMS)):
-        return None     # remainders, or another layer's shape
+    if any(int(row[j].prod()) != space.layer.dims[d] if exact else int(row[j].prod()) < space.layer.dims[d]
+           for j, d in enumerate(DIMS)):
+        return None     # remainders (where ``exact``), or another layer's shape
     return row, order, index[bypass]
