@@ -60,3 +60,15 @@ def test_more_effort_never_gives_a_worse_answer(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(args + ["--effort", "0"])
     assert exit_.value.code == 2 and "--effort" in capsys.readouterr().err
+
+
+def test_map_says_which_tensor_the_gap_lies_in(capsys):
+    """Each tensor's energy above its term of the bound is never negative, and together they are at most the gap in
+    energy (the bound is the least over bypass choices, the terms are those of the answer's own)."""
+    assert main(["map", "alexnet", "--arch", "timeloop-eyeriss-like", "--layer", "CONV1", "--json", "--quiet"]) == 0
+    row = json.loads(capsys.readouterr().out)[0]
+    excess = row["energy_above_bound_by_tensor"]
+    assert set(excess) == {"weights", "inputs", "outputs"} and min(excess.values()) >= 0
+    assert sum(excess.values()) <= row["energy"] - row["bound"] + 1e-6 * row["energy"]
+    assert main(["map", "alexnet", "--arch", "timeloop-eyeriss-like", "--layer", "CONV1", "--quiet"]) == 0
+    assert "above the bound (energy per tensor, where the gap lies): weights" in capsys.readouterr().out

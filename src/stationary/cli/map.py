@@ -76,20 +76,27 @@ def run(args) -> int:
               f"{b.latency.cycles} cycles, {res.candidates} candidates, {res.seconds:.2f} s, "
               f"{'optimal' if res.optimal else 'best found'} ({res.method}), proven bound {res.bound:.6g} "
               f"({_term(res)}), gap {100 * res.gap:.1f} %")
+        if res.objective.value == "energy" and res.gap > 0.005:
+            print("  above the bound (energy per tensor, where the gap lies): " + ", ".join(
+                f"{t.value} {v:.4g} {energy_unit(arch)}" for t, v in _gap_by_tensor(layer, arch, b).items()))
         print(loop_nest(b.mapping, arch))
         print()
     return 0
 
 
-def _json(layer, res, text, arch) -> dict:
+def _gap_by_tensor(layer, arch, result) -> dict:
     from stationary.search.layerbound import gap_by_tensor
+    return gap_by_tensor(layer, arch, result)
+
+
+def _json(layer, res, text, arch) -> dict:
     b = res.best
     unit = energy_unit(arch)
     return {"layer": layer.name, **energy_json(b.energy.total, layer.macs, arch), "cycles": b.latency.cycles,
             "candidates": res.candidates, "tilings": res.tilings, "seconds": res.seconds, "optimal": res.optimal,
             "method": res.method,
             "lower_bound_energy": res.lower_bound, "bound": res.bound, "bound_of": _term(res), "gap": res.gap,
-            "energy_above_bound_by_tensor": {t.value: v for t, v in gap_by_tensor(layer, arch, b).items()},
+            "energy_above_bound_by_tensor": {t.value: v for t, v in _gap_by_tensor(layer, arch, b).items()},
             "mapping": text,
             "top": [{"energy": r.energy.total, "energy_unit": unit, "cycles": r.latency.cycles} for r in res.top]}
 
