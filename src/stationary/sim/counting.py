@@ -212,6 +212,31 @@ def fanouts_crossed(arch: Arch, parent: int, child: int) -> list[str]:
     return names
 
 
+def tally(arch: Arch, mapping: Mapping, hop_counts) -> tuple[tuple[LevelCounts, ...], tuple[NetworkCounts, ...]]:
+    """Level and fan-out counts from ``hop_counts(tensor, parent, child)`` -> (parent reads, child fills, parent
+    updates, child drains) over every hop between a tensor's keepers (the MACs the last child)."""
+    depth = len(arch.levels)
+    totals: dict[tuple[int, Tensor], list[int]] = {}
+    network: dict[tuple[str, Tensor], int] = {}
+    for tensor in TENSORS:
+        keepers = [i for i in range(depth) if tensor in kept(arch, mapping, i)]
+        for parent, child in zip(keepers, keepers[1:] + [depth]):
+            reads, fills, updates, drains = hop_counts(tensor, parent, child)
+            entry = totals.setdefault((parent, tensor), [0, 0, 0, 0])
+            entry[0] += reads
+            entry[2] += updates
+            if child < depth:
+                entry = totals.setdefault((child, tensor), [0, 0, 0, 0])
+                entry[1] += fills
+                entry[3] += drains
+            moved = fills + drains - updates
+            for name in fanouts_crossed(arch, parent, child):
+                network[(name, tensor)] = network.get((name, tensor), 0) + moved
+    levels = tuple(LevelCounts(arch.levels[i].name, t, *v) for (i, t), v in sorted(
+        totals.items(), key=lambda kv: (kv[0][0], TENSORS.index(kv[0][1]))))
+    return levels, tuple(NetworkCounts(name, t, v) for (name, t), v in network.items() if v)
+
+
 def count_accesses(layer: Layer, arch: Arch, mapping: Mapping, *, validate: bool = True) -> AccessCounts:
     """Every read, fill, update and drain per level and tensor, and the words crossing each fan-out."""
     if validate:
@@ -219,27 +244,13 @@ def count_accesses(layer: Layer, arch: Arch, mapping: Mapping, *, validate: bool
     if not mapping.perfect:
         from stationary.sim.guarded import count_guarded   # tiles change shape at the edges
         return count_guarded(layer, arch, mapping)
-    depth = len(arch.levels)
-    totals: dict[tuple[int, Tensor], list[int]] = {}
-    network: dict[tuple[str, Tensor], int] = {}
-    for tensor in TENSORS:
-        keepers = [i for i in range(depth) if tensor in kept(arch, mapping, i)]
-        for parent, child in zip(keepers, keepers[1:] + [depth]):
-            hop = Hop(layer, mapping, tensor, parent, child)
-            r = count_outputs(hop) if tensor is Tensor.PSUM else count_operand(hop)
-            entry = totals.setdefault((parent, tensor), [0, 0, 0, 0])
-            entry[0] += r.parent_reads
-            entry[2] += r.parent_updates
-            if child < depth:
-                entry = totals.setdefault((child, tensor), [0, 0, 0, 0])
-                entry[1] += r.child_fills
-                entry[3] += r.child_drains
-            moved = r.child_fills + r.child_drains - r.parent_updates
-            for name in fanouts_crossed(arch, parent, child):
-                network[(name, tensor)] = network.get((name, tensor), 0) + moved
-    levels = tuple(LevelCounts(arch.levels[i].name, t, *v) for (i, t), v in sorted(
-        totals.items(), key=lambda kv: (kv[0][0], TENSORS.index(kv[0][1]))))
-    nets = tuple(NetworkCounts(name, t, v) for (name, t), v in network.items() if v)
+
+    def hop_counts(tensor, parent, child):
+        hop = Hop(layer, mapping, tensor, parent, child)
+        r = count_outputs(hop) if tensor is Tensor.PSUM else count_operand(hop)
+        return r.parent_reads, r.child_fills, r.parent_updates, r.child_drains
+
+    levels, nets = tally(arch, mapping, hop_counts)
     steps = prod(loop.bound for level in mapping.levels for loop in level.temporal)
     units = prod(loop.bound for level in mapping.levels for loop in level.spatial)
     return AccessCounts(layer=layer.name, macs=layer.macs, steps=steps, units_used=units, levels=levels,

@@ -33,11 +33,10 @@ from __future__ import annotations
 import numpy as np
 
 from stationary.arch.spec import Arch
-from stationary.core import DIMS, TENSORS, Tensor
-from stationary.mapping.legality import kept
+from stationary.core import DIMS, Tensor
 from stationary.mapping.mapping import Mapping
-from stationary.model.counts import AccessCounts, LevelCounts, NetworkCounts
-from stationary.sim.counting import BATCH_WORDS, fanouts_crossed, n_distinct
+from stationary.model.counts import AccessCounts
+from stationary.sim.counting import BATCH_WORDS, n_distinct, tally
 from stationary.sim.nest import loop_weights, odometer, tensor_shape
 from stationary.workload.layer import Layer
 
@@ -239,31 +238,16 @@ def _outputs(hop: GuardedHop) -> tuple[int, int, int, int]:
 
 def count_guarded(layer: Layer, arch: Arch, mapping: Mapping) -> AccessCounts:
     """Every read, fill, update and drain per level and tensor, and the words crossing each fan-out."""
-    depth = len(arch.levels)
-    totals: dict[tuple[int, Tensor], list[int]] = {}
-    network: dict[tuple[str, Tensor], int] = {}
-    for tensor in TENSORS:
-        keepers = [i for i in range(depth) if tensor in kept(arch, mapping, i)]
-        for parent, child in zip(keepers, keepers[1:] + [depth]):
-            hop = GuardedHop(layer, mapping, tensor, parent, child)
-            if tensor is Tensor.PSUM:
-                reads, updates, fills, drains = _outputs(hop)
-            else:
-                (reads, fills), updates, drains = _operand(hop), 0, 0
-            entry = totals.setdefault((parent, tensor), [0, 0, 0, 0])
-            entry[0] += reads
-            entry[2] += updates
-            if child < depth:
-                entry = totals.setdefault((child, tensor), [0, 0, 0, 0])
-                entry[1] += fills
-                entry[3] += drains
-            moved = fills + drains - updates
-            for name in fanouts_crossed(arch, parent, child):
-                network[(name, tensor)] = network.get((name, tensor), 0) + moved
-    levels = tuple(LevelCounts(arch.levels[i].name, t, *v) for (i, t), v in sorted(
-        totals.items(), key=lambda kv: (kv[0][0], TENSORS.index(kv[0][1]))))
-    nets = tuple(NetworkCounts(name, t, v) for (name, t), v in network.items() if v)
-    steps_hop = GuardedHop(layer, mapping, Tensor.PSUM, 0, depth)
+    def hop_counts(tensor, parent, child):
+        hop = GuardedHop(layer, mapping, tensor, parent, child)
+        if tensor is Tensor.PSUM:
+            reads, updates, fills, drains = _outputs(hop)
+            return reads, fills, updates, drains
+        reads, fills = _operand(hop)
+        return reads, fills, 0, 0
+
+    levels, nets = tally(arch, mapping, hop_counts)
+    steps_hop = GuardedHop(layer, mapping, Tensor.PSUM, 0, len(arch.levels))
     units = int(working(steps_hop).any(axis=0).sum())
     return AccessCounts(layer=layer.name, macs=layer.macs, steps=len(steps_hop.step_origin), units_used=units,
                         levels=levels, network=nets)
