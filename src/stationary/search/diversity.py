@@ -36,7 +36,7 @@ from stationary.search.space import factorizations, fanout
 
 STRATIFIED = 0.5        # share of the samples whose array part is drawn from the spatial table
 RECREATE_SAMPLES = 400  # splits tried by one two-dimension kick
-RECREATE_SHARE = 0.5    # share of the kicks that re-place two dimensions (the rest: a few single moves)
+RECREATE_SHARE = 0.5    # share of the kicks that, after their few random moves, also re-place two dimensions
 
 
 def spatial_table(space) -> np.ndarray:

@@ -85,8 +85,8 @@ def first_term(objective: Objective, layer: Layer, arch: Arch, dataflow: Dataflo
 def gap_by_tensor(layer: Layer, arch: Arch, result) -> dict[Tensor, float]:
     """Where a mapping's energy sits above this bound: per tensor, the model's energy for it (every level and
     fan-out) less the bound's term for the same keepers (the mapping's bypass choice). The MACs cost the same on
-    both sides, so the excesses add up to the mapping's energy less the bound of its bypass choice (at least its
-    distance to ``layer_energy_bound``).
+    both sides, so the excesses add up to the mapping's energy less the bound of its bypass choice: at most its
+    distance to ``layer_energy_bound``, which takes the least over bypass choices.
 
     >>> from stationary.arch import preset
     >>> from stationary.search import search

@@ -234,8 +234,8 @@ def climb(layer: Layer, arch: Arch, dataflow: Dataflow | None, objective: Object
     first, second = space.evaluate(rows, orders, bypass)
     evaluated = len(rows)
     archive.add(rows, orders, bypass, first, second)
-    # half the starts best on the objective, half best on its second term (for delay then energy: the lowest
-    # energy), so a plateau of equal first terms is entered from more than one basin
+    # the best of each distinct structure, and half as many best on the second term (for delay then energy: the
+    # lowest energy), so a plateau of equal first terms is entered from more than one basin
     by_second = np.lexsort((first, second))
     top = list(dict.fromkeys(list(diverse_starts(space, rows, bypass, first, second, width))
                              + [i for i in by_second[:width // 2] if np.isfinite(first[i])]))

@@ -35,27 +35,21 @@ def over_batch(mapping: Mapping, factor: int) -> Mapping:
 def seed_arrays(mappings, space):
     """The seeds in ``space`` as the local search's arrays (rows, orders, bypass indices), or None if none is:
     perfect loops in the dataflow's slots covering the layer, a bypass choice the space allows."""
-    rows, orders, which = [], [], []
-    index = {c: i for i, c in enumerate(space.choices)}
-    for m in mappings:
-        arrays = _arrays(m, space, index)
-        if arrays is not None:
-            rows.append(arrays[0])
-            orders.append(arrays[1])
-            which.append(arrays[2])
-    if not rows:
-        return None
-    return np.array(rows), np.array(orders), np.array(which, dtype=np.int64)
+    return _collect(mappings, space, exact=True)[0]
 
 
 def mapping_arrays(mappings, space):
     """Mappings of the space as the bulk evaluator's arrays (rows of loop bounds, orders, bypass indices), with
     remainders allowed (``evaluate_batch`` fits such rows as ``Mapping.fitted`` does): the ``(rows, orders,
-    which)`` of those that lie in the space's slots and bypass choices, and the list of their positions."""
+    which)`` of those that lie in the space's slots and bypass choices (None if none does), and their positions."""
+    return _collect(mappings, space, exact=False)
+
+
+def _collect(mappings, space, exact: bool):
     index = {c: i for i, c in enumerate(space.choices)}
     kept, rows, orders, which = [], [], [], []
     for k, m in enumerate(mappings):
-        arrays = _arrays(m, space, index, exact=False)
+        arrays = _arrays(m, space, index, exact)
         if arrays is not None:
             kept.append(k)
             rows.append(arrays[0])
